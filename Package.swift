@@ -42,6 +42,8 @@ let package = Package(
         .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "Cascade", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "Cascade", "TestSupport"]),
+        // Real Neovim and Emacs driving the real `cascade lsp` binary.
+        .testTarget(name: "EditorTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
