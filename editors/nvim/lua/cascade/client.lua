@@ -1,0 +1,246 @@
+--- The LSP connection: one `cascade lsp` client per project root, reused by every
+--- buffer under that root. Requests made here fail cleanly (with an error the
+--- caller can show) when the server exits while they are pending.
+local config = require('cascade.config')
+
+local M = {}
+
+--- root directory -> { id = client_id, pending = { [request_id] = callback }, waiting = { fn, ... } }
+local by_root = {}
+--- bufnr -> root it is attached under
+local root_of_buf = {}
+
+--- Hooks set by init.lua: on_progress(token, value), on_report(params), on_exit(root, message).
+M.hooks = {}
+
+local uv = vim.loop
+
+--- Calls a method of an LSP client object. Neovim 0.11 turned them into methods
+--- (`client:request(...)`); older versions use plain closures (`client.request(...)`).
+local function call(client, name, ...)
+  local f = client[name]
+  local info = debug.getinfo(f, 'u')
+  local takes_self = info and info.nparams and info.nparams > 0 and not info.isvararg
+    and debug.getlocal(f, 1) == 'self'
+  if takes_self then
+    return f(client, ...)
+  end
+  return f(...)
+end
+M.call = call
+
+--- The nearest ancestor of the buffer's file holding one of the root markers, else its directory.
+function M.root_for(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local dir = name ~= '' and vim.fn.fnamemodify(name, ':p:h') or vim.fn.getcwd()
+  local current = dir
+  while current and current ~= '' do
+    for _, marker in ipairs(config.options.root_markers) do
+      if uv.fs_stat(current .. '/' .. marker) then
+        return current
+      end
+    end
+    local parent = vim.fn.fnamemodify(current, ':h')
+    if parent == current then break end
+    current = parent
+  end
+  return dir
+end
+
+--- The server command with `--config FILE` appended when the config is a path.
+local function command()
+  local cmd = vim.deepcopy(config.options.cmd)
+  if type(config.options.config) == 'string' then
+    table.insert(cmd, '--config')
+    table.insert(cmd, vim.fn.expand(config.options.config))
+  end
+  return cmd
+end
+
+local function capabilities()
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  caps.textDocument = caps.textDocument or {}
+  caps.textDocument.inlineCompletion = { dynamicRegistration = false }
+  caps.window = caps.window or {}
+  caps.window.workDoneProgress = true
+  caps.general = caps.general or {}
+  -- Neovim before 0.10 neither offers nor reads `positionEncoding`: pin utf-16,
+  -- the encoding it computes positions in.
+  if not caps.general.positionEncodings then
+    caps.general.positionEncodings = { 'utf-16' }
+  end
+  return caps
+end
+
+local function fail_pending(entry, message)
+  local pending = entry.pending
+  entry.pending = {}
+  for _, callback in pairs(pending) do
+    vim.schedule(function()
+      callback({ code = -32099, message = message }, nil)
+    end)
+  end
+  local waiting = entry.waiting
+  entry.waiting = {}
+  for _, fn in ipairs(waiting) do
+    vim.schedule(function() fn(nil, message) end)
+  end
+end
+
+local function start(root, bufnr)
+  local entry = { pending = {}, waiting = {}, ready = false }
+  local cmd = command()
+  if vim.fn.executable(cmd[1]) ~= 1 then
+    return nil, string.format("cascade: cannot run '%s': not found on PATH. Install it (swift build -c release) or set cmd in require('cascade').setup{}.", cmd[1])
+  end
+  local init_options = type(config.options.config) == 'table' and config.options.config or nil
+  local lsp_config = {
+    name = 'cascade',
+    cmd = cmd,
+    cmd_env = config.options.cmd_env,
+    root_dir = root,
+    init_options = init_options,
+    capabilities = capabilities(),
+    handlers = {
+      ['$/progress'] = function(_, params)
+        if params and M.hooks.on_progress then M.hooks.on_progress(params.token, params.value or {}) end
+      end,
+      ['cascade/report'] = function(_, params)
+        if params and M.hooks.on_report then M.hooks.on_report(params) end
+      end,
+      ['window/workDoneProgress/create'] = function() return vim.NIL end,
+    },
+    on_attach = function(_, attached_buf)
+      entry.attached = entry.attached or {}
+      entry.attached[attached_buf] = true
+      entry.ready = true
+      local waiting = entry.waiting
+      entry.waiting = {}
+      for _, fn in ipairs(waiting) do
+        vim.schedule(function() fn(entry) end)
+      end
+    end,
+    on_exit = function(code, signal)
+      if by_root[root] == entry then by_root[root] = nil end
+      for b, r in pairs(root_of_buf) do
+        if r == root then root_of_buf[b] = nil end
+      end
+      local how = (signal and signal ~= 0) and ('was killed by signal ' .. signal) or ('exited with code ' .. tostring(code))
+      local message = string.format('cascade: the server %s; the next request starts it again (its stderr is in :CascadeLog).', how)
+      entry.exited = message
+      fail_pending(entry, message)
+      if M.hooks.on_exit then
+        vim.schedule(function() M.hooks.on_exit(root, message, code, signal) end)
+      end
+    end,
+  }
+  local id
+  if vim.lsp.start then
+    id = vim.lsp.start(lsp_config, { bufnr = bufnr, reuse_client = function() return false end })
+  else
+    id = vim.lsp.start_client(lsp_config)
+  end
+  if not id then
+    return nil, 'cascade: the server did not start; run `' .. table.concat(cmd, ' ') .. '` in a shell to see why.'
+  end
+  entry.id = id
+  by_root[root] = entry
+  return entry
+end
+
+--- Calls fn(entry) once the buffer's server is initialized and has the document
+--- open, starting the server if needed; on failure calls fn(nil, message).
+function M.with_client(bufnr, fn)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local root = root_of_buf[bufnr] or M.root_for(bufnr)
+  local entry = by_root[root]
+  if not entry then
+    local err
+    entry, err = start(root, bufnr)
+    if not entry then
+      return fn(nil, err)
+    end
+  end
+  root_of_buf[bufnr] = root
+  if not (entry.attached and entry.attached[bufnr]) then
+    vim.lsp.buf_attach_client(bufnr, entry.id)
+    table.insert(entry.waiting, fn)
+    return
+  end
+  fn(entry)
+end
+
+--- The Neovim LSP client object for an entry, or nil when it has gone away.
+function M.client_of(entry)
+  return entry and vim.lsp.get_client_by_id(entry.id)
+end
+
+--- Sends a request; callback(err, result) runs exactly once, also when the server dies.
+--- Returns the request id (for cancel) or nil.
+function M.request(entry, bufnr, method, params, callback)
+  local client = M.client_of(entry)
+  if not client or entry.exited then
+    vim.schedule(function() callback({ code = -32099, message = entry and entry.exited or 'cascade: the server is not running.' }) end)
+    return nil
+  end
+  local request_id
+  local done = false
+  local ok, id = call(client, 'request', method, params, function(err, result)
+    if done then return end
+    done = true
+    if request_id then entry.pending[request_id] = nil end
+    callback(err, result)
+  end, bufnr)
+  if not ok then
+    done = true
+    vim.schedule(function() callback({ code = -32099, message = 'cascade: the server is shutting down; try again.' }) end)
+    return nil
+  end
+  request_id = id
+  if not done then
+    entry.pending[request_id] = function(err, result)
+      if done then return end
+      done = true
+      callback(err, result)
+    end
+  end
+  return request_id
+end
+
+--- Cancels a pending request (the server answers it with -32800, which callers ignore).
+function M.cancel(entry, request_id)
+  local client = M.client_of(entry)
+  if client and request_id then
+    pcall(call, client, 'cancel_request', request_id)
+  end
+  if entry and request_id then entry.pending[request_id] = nil end
+end
+
+function M.notify(entry, method, params)
+  local client = M.client_of(entry)
+  if client then call(client, 'notify', method, params) end
+end
+
+--- The OS process id of the entry's server, when Neovim exposes it (used by tests).
+function M.pid(entry)
+  local client = M.client_of(entry)
+  local rpc = client and client.rpc
+  return rpc and (rpc.pid or (rpc.handle and rpc.handle.pid))
+end
+
+--- The entry serving a buffer, if one is running.
+function M.entry_for(bufnr)
+  local root = root_of_buf[bufnr]
+  return root and by_root[root]
+end
+
+--- Stops every server this plugin started.
+function M.stop_all()
+  for root, entry in pairs(by_root) do
+    local client = M.client_of(entry)
+    if client then pcall(call, client, 'stop') end
+    by_root[root] = nil
+  end
+end
+
+return M

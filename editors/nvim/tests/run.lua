@@ -1,0 +1,240 @@
+-- Headless end-to-end test of the Neovim client against a real `cascade lsp`.
+--
+--   CASCADE_TEST_CMD='/path/to/cascade lsp' \
+--   CASCADE_TEST_CONFIG=passing.json CASCADE_TEST_CONFIG_UNVERIFIED=unverified.json \
+--   nvim --headless -u NONE -i NONE --cmd 'set rtp^=editors/nvim' -c 'luafile editors/nvim/tests/run.lua'
+--
+-- Optional: CASCADE_TEST_EXPECT (text the suggestion must contain, default "return"),
+-- CASCADE_TEST_TIMEOUT_MS (bounded wait per step, default 60000).
+-- Prints one "ok"/"not ok" line per case and exits non-zero when any case fails.
+
+local env = vim.env
+local timeout = tonumber(env.CASCADE_TEST_TIMEOUT_MS) or 60000
+local expect = env.CASCADE_TEST_EXPECT or 'return'
+local failures = 0
+
+local function out(line) io.stdout:write(line .. '\n') end
+
+local function fail(message) error(message, 0) end
+local function check(condition, message) if not condition then fail(message) end end
+
+--- Waits (processing events) until cond() is truthy; fails with what it waited for.
+local function wait_for(what, cond)
+  local ok = vim.wait(timeout, cond, 20)
+  if not ok then fail('timed out after ' .. timeout .. ' ms waiting for ' .. what) end
+end
+
+local function case(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    out('ok - ' .. name)
+  else
+    failures = failures + 1
+    out('not ok - ' .. name .. ': ' .. tostring(err))
+  end
+end
+
+local function words(s)
+  local list = {}
+  for w in s:gmatch('%S+') do table.insert(list, w) end
+  return list
+end
+
+if not env.CASCADE_TEST_CMD or not env.CASCADE_TEST_CONFIG then
+  out('not ok - setup: set CASCADE_TEST_CMD and CASCADE_TEST_CONFIG')
+  vim.cmd('cquit 2')
+end
+
+vim.cmd('filetype on')
+vim.cmd('runtime plugin/cascade.lua')
+local cascade = require('cascade')
+local client = require('cascade.client')
+local ui = require('cascade.ui')
+
+local progress_seen = 0
+local original_progress = client.hooks.on_progress
+client.hooks.on_progress = function(token, value)
+  progress_seen = progress_seen + 1
+  original_progress(token, value)
+end
+
+local work = vim.fn.tempname()
+local function project(name, files)
+  local dir = work .. '/' .. name
+  vim.fn.mkdir(dir, 'p')
+  io.open(dir .. '/pyproject.toml', 'w'):close()
+  for file, lines in pairs(files) do vim.fn.writefile(lines, dir .. '/' .. file) end
+  return dir
+end
+
+local source = {
+  'def add(a, b):',
+  '    """Return the sum of a and b."""',
+  '    ',
+  '',
+  '',
+  'def scale(values, factor):',
+  '    """Return each value multiplied by factor."""',
+  '    ',
+  '',
+}
+
+local function setup(config_path)
+  cascade.setup({ cmd = words(env.CASCADE_TEST_CMD), config = config_path, filetypes = { 'python' } })
+end
+
+local function open_at(path, line)
+  vim.cmd('edit! ' .. vim.fn.fnameescape(path))
+  check(vim.bo.filetype == 'python', 'filetype is python, got ' .. vim.bo.filetype)
+  local text = vim.api.nvim_buf_get_lines(0, line - 1, line, false)[1]
+  vim.api.nvim_win_set_cursor(0, { line, #text })
+end
+
+local function ghost_chunks()
+  local marks = vim.api.nvim_buf_get_extmarks(0, ui.ns, 0, -1, { details = true })
+  local texts, groups = {}, {}
+  for _, mark in ipairs(marks) do
+    for _, chunk in ipairs(mark[4].virt_text or {}) do
+      table.insert(texts, chunk[1]); table.insert(groups, chunk[2])
+    end
+    for _, line in ipairs(mark[4].virt_lines or {}) do
+      for _, chunk in ipairs(line) do table.insert(texts, chunk[1]); table.insert(groups, chunk[2]) end
+    end
+  end
+  return table.concat(texts, '\n'), groups, #marks
+end
+
+local function wait_suggestion()
+  wait_for('a suggestion', function() return cascade.suggestion() ~= nil or cascade.last_error() ~= nil end)
+  check(cascade.last_error() == nil, 'error instead of a suggestion: ' .. tostring(cascade.last_error()))
+  return cascade.suggestion()
+end
+
+local main = project('main', { ['calc.py'] = source })
+setup(env.CASCADE_TEST_CONFIG)
+
+case('suggestion appears with its text and badge, then is accepted', function()
+  open_at(main .. '/calc.py', 3)
+  vim.cmd('CascadeTrigger')
+  local s = wait_suggestion()
+  check(s.text:find(expect, 1, true), 'suggestion text contains ' .. expect .. ': ' .. s.text)
+  check(type(s.report) == 'table' and s.report.id, 'suggestion carries a report with an id')
+  local shown, groups, count = ghost_chunks()
+  check(count == 1, 'one extmark drawn, got ' .. count)
+  check(shown:find(expect, 1, true), 'ghost text shows the suggestion: ' .. shown)
+  local badge = ui.badge(s.report)
+  check(shown:find(badge, 1, true), 'badge is drawn: ' .. shown)
+  if s.report.status == 'passed' then
+    check(badge:find('^✓ %d+/%d+ · ') ~= nil, 'passed badge reads "✓ n/m · tier · $": ' .. badge)
+    check(vim.tbl_contains(groups, 'CascadeBadge'), 'badge uses CascadeBadge')
+  end
+  check(badge:find('$', 1, true), 'badge shows the cost: ' .. badge)
+  check(progress_seen > 0, 'received $/progress while the cascade ran')
+  check(cascade.statusline():find('^cascade %$'), 'statusline shows the spend: ' .. cascade.statusline())
+  vim.cmd('CascadeNext')
+  check(cascade.suggestion() ~= nil, 'a suggestion is still shown after :CascadeNext')
+  local accepted_text = cascade.suggestion().text
+  vim.cmd('CascadeAccept')
+  check(cascade.suggestion() == nil, 'no suggestion after accepting')
+  local _, _, left = ghost_chunks()
+  check(left == 0, 'ghost text cleared after accepting')
+  local buffer = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  check(buffer:find(accepted_text, 1, true), 'buffer holds the accepted text:\n' .. buffer)
+  check(buffer:find('def add(a, b):\n    """Return the sum of a and b."""\n' .. accepted_text, 1, true),
+    'accepted text replaced the body under the docstring:\n' .. buffer)
+  check(buffer:find('def scale(values, factor):', 1, true), 'the next function is untouched')
+end)
+
+case('typing that matches keeps the suggestion, typing that contradicts dismisses it', function()
+  open_at(main .. '/calc.py', 8)
+  cascade.trigger()
+  local s = wait_suggestion()
+  local line = vim.api.nvim_get_current_line()
+  -- Type the next two characters of the suggestion.
+  local typed = s.text:sub(#line + 1, #line + 2)
+  check(#typed == 2 and not typed:find('\n'), 'suggestion continues the line: ' .. vim.inspect(s.text))
+  vim.api.nvim_buf_set_text(0, 7, #line, 7, #line, { typed })
+  vim.api.nvim_win_set_cursor(0, { 8, #line + 2 })
+  vim.wait(200, function() return false end, 20) -- let scheduled re-renders run
+  check(cascade.suggestion() ~= nil, 'matching typing keeps the suggestion')
+  local shown = ghost_chunks()
+  check(not shown:find(line .. typed, 1, true), 'the typed part is no longer drawn as ghost text')
+  vim.api.nvim_buf_set_text(0, 7, #line + 2, 7, #line + 2, { '#Z' })
+  wait_for('the contradicted suggestion to go', function() return cascade.suggestion() == nil end)
+  local _, _, count = ghost_chunks()
+  check(count == 0, 'no ghost text left')
+  vim.api.nvim_buf_set_lines(0, 7, 8, false, { '    ' })
+end)
+
+case('dismiss removes the suggestion and leaves the buffer alone', function()
+  open_at(main .. '/calc.py', 8)
+  local before = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  vim.cmd('CascadeTrigger')
+  wait_suggestion()
+  vim.cmd('CascadeDismiss')
+  check(cascade.suggestion() == nil, 'no suggestion after dismiss')
+  local _, _, count = ghost_chunks()
+  check(count == 0, 'no ghost text after dismiss')
+  check(vim.deep_equal(before, vim.api.nvim_buf_get_lines(0, 0, -1, false)), 'buffer unchanged')
+  vim.cmd('CascadeAccept')
+  check(vim.deep_equal(before, vim.api.nvim_buf_get_lines(0, 0, -1, false)), 'accept after dismiss does nothing')
+end)
+
+case('ledger shows the session totals in a floating window', function()
+  local lines
+  vim.cmd('CascadeLedger')
+  cascade.ledger(function(l) lines = l end)
+  wait_for('the ledger', function() return lines ~= nil or cascade.last_error() ~= nil end)
+  check(lines, 'ledger failed: ' .. tostring(cascade.last_error()))
+  local text = table.concat(lines, '\n')
+  local requests = tonumber(text:match('requests%s+(%d+)'))
+  check(requests and requests >= 1, 'ledger counts the requests:\n' .. text)
+  check(text:find('spent%s+%$'), 'ledger shows the spend:\n' .. text)
+  local win = vim.api.nvim_get_current_win()
+  check(vim.api.nvim_win_get_config(win).relative ~= '', 'the ledger is a floating window')
+  vim.cmd('close')
+  vim.cmd('close')
+end)
+
+case('a server that dies mid-request gives a clear message and the editor keeps working', function()
+  open_at(main .. '/calc.py', 8)
+  local entry = client.entry_for(vim.api.nvim_get_current_buf())
+  check(entry, 'a server is running for the buffer')
+  local pid = client.pid(entry)
+  check(pid, 'the server pid is known')
+  -- Freeze the server so the request is certainly in flight when it dies.
+  vim.loop.kill(pid, 'sigstop')
+  cascade.trigger()
+  check(next(entry.pending) ~= nil, 'the request is pending')
+  vim.loop.kill(pid, 'sigkill')
+  wait_for('the error message', function() return cascade.last_error() ~= nil end)
+  check(cascade.last_error():find('the server was killed', 1, true), 'message says the server died: ' .. cascade.last_error())
+  check(cascade.suggestion() == nil, 'no suggestion from a dead server: ' .. vim.inspect(cascade.suggestion()))
+  check(cascade.statusline() == 'cascade ✗', 'statusline shows the failure: ' .. cascade.statusline())
+  vim.api.nvim_buf_set_lines(0, 8, 8, false, { '# still editable' })
+  check(vim.api.nvim_buf_get_lines(0, 8, 9, false)[1] == '# still editable', 'buffer still editable')
+  vim.api.nvim_buf_set_lines(0, 8, 9, false, {})
+  open_at(main .. '/calc.py', 8)
+  cascade.trigger()
+  local s = wait_suggestion()
+  check(s.text:find(expect, 1, true), 'a new server answers: ' .. s.text)
+  cascade.dismiss()
+end)
+
+case('a cascade that ends unverified says so in the badge', function()
+  if not env.CASCADE_TEST_CONFIG_UNVERIFIED then fail('CASCADE_TEST_CONFIG_UNVERIFIED is not set') end
+  local dir = project('unverified', { ['calc.py'] = source })
+  setup(env.CASCADE_TEST_CONFIG_UNVERIFIED)
+  open_at(dir .. '/calc.py', 3)
+  cascade.trigger()
+  local s = wait_suggestion()
+  check(s.report.status == 'unverified', 'report status is unverified: ' .. tostring(s.report.status))
+  local shown, groups = ghost_chunks()
+  check(shown:find('unverified', 1, true), 'badge says unverified: ' .. shown)
+  check(vim.tbl_contains(groups, 'CascadeBadgeWarning'), 'badge is in the warning colour')
+  cascade.dismiss()
+end)
+
+out(string.format('# %d failed', failures))
+client.stop_all()
+if failures > 0 then vim.cmd('cquit 1') else vim.cmd('qall!') end
