@@ -1,0 +1,226 @@
+;;; cascade-test.el --- End-to-end tests of cascade.el against `cascade lsp'  -*- lexical-binding: t; -*-
+
+;;; Commentary:
+
+;; Run:
+;;   CASCADE_TEST_CMD='/path/to/cascade lsp' \
+;;   CASCADE_TEST_CONFIG=passing.json CASCADE_TEST_CONFIG_UNVERIFIED=unverified.json \
+;;   emacs --batch -Q -L editors/emacs -l editors/emacs/tests/cascade-test.el \
+;;         -f ert-run-tests-batch-and-exit
+;;
+;; CASCADE_TEST_CONFIG_HANG names a config whose model never answers.
+;; Optional: CASCADE_TEST_EXPECT (text the suggestion must contain,
+;; default "return"), CASCADE_TEST_TIMEOUT_MS (bounded wait per step).
+
+;;; Code:
+
+(require 'ert)
+(require 'cl-lib)
+(require 'cascade)
+
+(defvar cascade-test--timeout
+  (/ (string-to-number (or (getenv "CASCADE_TEST_TIMEOUT_MS") "60000")) 1000.0)
+  "Seconds to wait for each step.")
+
+(defvar cascade-test--expect (or (getenv "CASCADE_TEST_EXPECT") "return")
+  "Text every suggestion must contain.")
+
+(defvar cascade-test--work (make-temp-file "cascade-el-test" t)
+  "Directory of the test projects.")
+
+(defconst cascade-test--source
+  (concat "def add(a, b):\n"
+          "    \"\"\"Return the sum of a and b.\"\"\"\n"
+          "    \n"
+          "\n"
+          "\n"
+          "def scale(values, factor):\n"
+          "    \"\"\"Return each value multiplied by factor.\"\"\"\n"
+          "    \n")
+  "The Python file every test opens.")
+
+(defun cascade-test--wait-for (what predicate)
+  "Process events until PREDICATE holds; fail naming WHAT after the timeout."
+  (let ((deadline (+ (float-time) cascade-test--timeout)))
+    (while (and (not (funcall predicate)) (< (float-time) deadline))
+      (accept-process-output nil 0.02))
+    (unless (funcall predicate)
+      (ert-fail (format "timed out after %.0f s waiting for %s"
+                        cascade-test--timeout what)))))
+
+(defmacro cascade-test--in-project (name config &rest body)
+  "Run BODY in a fresh copy of the test file in project NAME using CONFIG."
+  (declare (indent 2))
+  `(let* ((dir (file-name-as-directory (expand-file-name ,name cascade-test--work)))
+          (file (expand-file-name "calc.py" dir))
+          (cascade-command (split-string (getenv "CASCADE_TEST_CMD")))
+          (cascade-config-file ,config))
+     (make-directory dir t)
+     (with-temp-file (expand-file-name "pyproject.toml" dir))
+     (with-temp-file file (insert cascade-test--source))
+     (let ((buffer (find-file-noselect file)))
+       (unwind-protect
+           (with-current-buffer buffer
+             (should (derived-mode-p 'python-mode))
+             (cascade-mode 1)
+             ,@body)
+         (with-current-buffer buffer (set-buffer-modified-p nil))
+         (kill-buffer buffer)))))
+
+(defun cascade-test--goto-line-end (line)
+  "Move to the end of LINE (1-based)."
+  (goto-char (point-min))
+  (forward-line (1- line))
+  (end-of-line))
+
+(defun cascade-test--wait-suggestion ()
+  "Wait for a suggestion (or an error) and return it."
+  (cascade-test--wait-for "a suggestion"
+                          (lambda () (or (cascade-current-suggestion)
+                                         cascade-last-error)))
+  (should-not cascade-last-error)
+  (cascade-current-suggestion))
+
+(defun cascade-test--ghost ()
+  "The text of the suggestion overlays in the buffer."
+  (mapconcat (lambda (ov) (or (overlay-get ov 'after-string) ""))
+             (cl-remove-if-not (lambda (ov) (overlay-get ov 'cascade))
+                               (overlays-in (point-min) (point-max)))
+             "\n"))
+
+(defun cascade-test--config (name)
+  "The config file in environment variable NAME, or skip the test."
+  (or (getenv name)
+      (ert-fail (format "%s is not set" name))))
+
+(ert-deftest cascade-test-badge-format ()
+  "The badge reads like the design's example."
+  (let ((report '(:status "passed" :acceptedTier "small"
+                          :tiers [(:name "small" :tests 12 :bestPassed 12)]
+                          :totalCostUSD 0.0000305 :baselineCostUSD 0.00019)))
+    (should (equal (substring-no-properties (cascade-badge report))
+                   "✓ 12/12 · small · $0.00003 · saved 84%")))
+  (let ((badge (cascade-badge '(:status "unverified" :acceptedTier "medium"
+                                        :tiers [] :totalCostUSD 0.0004))))
+    (should (string-prefix-p "unverified" badge))
+    (should (eq (get-text-property 0 'face badge) 'cascade-badge-warning-face))))
+
+(ert-deftest cascade-test-suggest-and-accept ()
+  "A suggestion appears with text and badge, and accepting inserts it."
+  (cascade-test--in-project "main" (cascade-test--config "CASCADE_TEST_CONFIG")
+    (cascade-test--goto-line-end 3)
+    (cascade-trigger)
+    (let* ((suggestion (cascade-test--wait-suggestion))
+           (text (plist-get suggestion :text))
+           (report (plist-get suggestion :report))
+           (ghost (cascade-test--ghost))
+           (badge (substring-no-properties (cascade-badge report))))
+      (should (string-match-p (regexp-quote cascade-test--expect) text))
+      (should (plist-get report :id))
+      (should (string-match-p (regexp-quote cascade-test--expect) ghost))
+      (should (string-match-p (regexp-quote badge) ghost))
+      (when (equal (plist-get report :status) "passed")
+        (should (string-match-p "\\`✓ [0-9]+/[0-9]+ · " badge)))
+      (should (string-match-p "\\$" (cascade-mode-line-string)))
+      (cascade-next)
+      (should (cascade-current-suggestion))
+      (let ((accepted (plist-get (cascade-current-suggestion) :text)))
+        (should (cascade-accept))
+        (should-not (cascade-current-suggestion))
+        (should (equal (cascade-test--ghost) ""))
+        (should (string-match-p
+                 (regexp-quote (concat "    \"\"\"Return the sum of a and b.\"\"\"\n"
+                                       accepted))
+                 (buffer-string)))
+        (should (string-match-p "def scale(values, factor):" (buffer-string)))))))
+
+(ert-deftest cascade-test-typing ()
+  "Typing that matches keeps the suggestion; typing that contradicts drops it."
+  (cascade-test--in-project "main" (cascade-test--config "CASCADE_TEST_CONFIG")
+    (cascade-test--goto-line-end 8)
+    (cascade-trigger)
+    (let* ((suggestion (cascade-test--wait-suggestion))
+           (column (current-column))
+           (typed (substring (plist-get suggestion :text) column (+ column 2))))
+      (insert typed)
+      (accept-process-output nil 0.1)
+      (should (cascade-current-suggestion))
+      (should-not (string-match-p (regexp-quote (concat "    " typed))
+                                  (cascade-test--ghost)))
+      (insert "#Z")
+      (cascade-test--wait-for "the contradicted suggestion to go"
+                              (lambda () (null (cascade-current-suggestion))))
+      (should (equal (cascade-test--ghost) "")))))
+
+(ert-deftest cascade-test-dismiss ()
+  "Dismissing removes the suggestion and leaves the buffer alone."
+  (cascade-test--in-project "main" (cascade-test--config "CASCADE_TEST_CONFIG")
+    (cascade-test--goto-line-end 8)
+    (let ((before (buffer-string)))
+      (cascade-trigger)
+      (cascade-test--wait-suggestion)
+      (cascade-dismiss)
+      (should-not (cascade-current-suggestion))
+      (should (equal (cascade-test--ghost) ""))
+      (should-not (cascade-accept))
+      (should (equal before (buffer-string))))))
+
+(ert-deftest cascade-test-ledger ()
+  "The ledger shows the session's requests and spend."
+  (cascade-test--in-project "main" (cascade-test--config "CASCADE_TEST_CONFIG")
+    (cascade-test--goto-line-end 8)
+    (cascade-trigger)
+    (cascade-test--wait-suggestion)
+    (cascade-dismiss)
+    (let ((text (cascade-ledger)))
+      (should text)
+      (should (string-match "requests +\\([0-9]+\\)" text))
+      (should (>= (string-to-number (match-string 1 text)) 1))
+      (should (string-match-p "spent +\\$" text))
+      (should (get-buffer "*cascade ledger*")))))
+
+(ert-deftest cascade-test-server-dies ()
+  "A server dying mid-request gives a clear message; editing goes on.
+CASCADE_TEST_CONFIG_HANG points the tiers at a model that never
+answers, so the request is certainly in flight when the server dies."
+  (cascade-test--in-project "hang" (cascade-test--config "CASCADE_TEST_CONFIG_HANG")
+    (cascade-test--goto-line-end 8)
+    (cascade-trigger)
+    (should cascade--pending)
+    (let ((proc (jsonrpc--process (car cascade--pending))))
+      (signal-process (process-id proc) 'SIGKILL))
+    (cascade-test--wait-for "the error message" (lambda () cascade-last-error))
+    (should (string-match-p "the server was killed" cascade-last-error))
+    (should-not (cascade-current-suggestion))
+    (should (equal (cascade-mode-line-string) " Cascade[✗]"))
+    (insert "# still editable")
+    (should (looking-back "# still editable" (line-beginning-position)))
+    (delete-region (line-beginning-position) (line-end-position))
+    (insert "    ")
+    ;; The next request starts a new server (with a model that answers).
+    (setq cascade-config-file (cascade-test--config "CASCADE_TEST_CONFIG"))
+    (cascade-trigger)
+    (let ((suggestion (cascade-test--wait-suggestion)))
+      (should (string-match-p (regexp-quote cascade-test--expect)
+                              (plist-get suggestion :text))))
+    (cascade-dismiss)))
+
+(ert-deftest cascade-test-unverified ()
+  "A cascade that ends unverified says so in the badge."
+  (cascade-test--in-project "unverified"
+      (cascade-test--config "CASCADE_TEST_CONFIG_UNVERIFIED")
+    (cascade-test--goto-line-end 3)
+    (cascade-trigger)
+    (let* ((suggestion (cascade-test--wait-suggestion))
+           (ghost (cascade-test--ghost)))
+      (should (equal (plist-get (plist-get suggestion :report) :status)
+                     "unverified"))
+      (should (string-match-p "unverified" ghost))
+      (should (eq (get-text-property (string-match "unverified" ghost) 'face ghost)
+                  'cascade-badge-warning-face)))
+    (cascade-dismiss)))
+
+(add-hook 'kill-emacs-hook #'cascade-shutdown-all)
+
+(provide 'cascade-test)
+;;; cascade-test.el ends here
