@@ -1,0 +1,274 @@
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real Neovim and Emacs, driving the real `cascade lsp`, against fake models on 127.0.0.1.
+///
+/// Builds nothing: it uses the `cascade` binary `swift test` built next to this test
+/// bundle, and the headless scripts in `editors/*/tests/`. An editor that is not
+/// installed is skipped, and the skip is printed.
+@Suite(.serialized)
+struct EditorTests {
+    // `.enabled(if:)` conditions print why they skip, so a skip is never silent.
+
+    @Test("Neovim: suggest, badge, accept, dismiss, server death, unverified",
+          .enabled(if: Editor.neovim.isInstalled, "nvim is not installed (apt-get install neovim)"),
+          .timeLimit(.minutes(2)))
+    func neovimClient() async throws {
+        let fixture = try EditorFixture()
+        let script = EditorPaths.packageRoot.appendingPathComponent("editors/nvim/tests/run.lua").path
+        let plugin = EditorPaths.packageRoot.appendingPathComponent("editors/nvim").path
+        let run = try await fixture.run(Editor.neovim.path!, [
+            "--headless", "-u", "NONE", "-i", "NONE",
+            "--cmd", "set rtp^=\(plugin)",
+            "-c", "luafile \(script)",
+        ])
+        #expect(run.status == 0, "nvim failed:\n\(run.output)")
+        #expect(run.output.contains("ok - suggestion appears with its text and badge, then is accepted"), "\(run.output)")
+        #expect(run.output.contains("# 0 failed"), "\(run.output)")
+        #expect(!run.output.contains("not ok"), "\(run.output)")
+    }
+
+    @Test("Emacs: suggest, badge, accept, dismiss, server death, unverified (ERT)",
+          .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
+          .timeLimit(.minutes(2)))
+    func emacsClient() async throws {
+        let fixture = try EditorFixture()
+        let run = try await fixture.run(Editor.emacs.path!, [
+            "--batch", "-Q",
+            "-L", EditorPaths.packageRoot.appendingPathComponent("editors/emacs").path,
+            "-l", EditorPaths.packageRoot.appendingPathComponent("editors/emacs/tests/cascade-test.el").path,
+            "-f", "ert-run-tests-batch-and-exit",
+        ])
+        #expect(run.status == 0, "emacs failed:\n\(run.output)")
+        #expect(run.output.contains("passed") && run.output.contains("cascade-test-suggest-and-accept"), "\(run.output)")
+        #expect(!run.output.contains("unexpected results"), "\(run.output)")
+    }
+
+    @Test("cascade.el byte-compiles without warnings",
+          .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
+          .timeLimit(.minutes(1)))
+    func emacsPackageCompilesCleanly() async throws {
+        let directory = try EditorFixture.temporaryDirectory()
+        let copy = directory.appendingPathComponent("cascade.el")
+        try FileManager.default.copyItem(
+            at: EditorPaths.packageRoot.appendingPathComponent("editors/emacs/cascade.el"), to: copy)
+        let run = try await ChildProcess.run(
+            Editor.emacs.path!, ["--batch", "-Q", "-f", "batch-byte-compile", copy.path],
+            environment: ProcessInfo.processInfo.environment, directory: directory, timeoutSeconds: 60)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(!run.output.contains("Warning"), "byte-compile warnings:\n\(run.output)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("cascade.elc").path))
+    }
+}
+
+/// An editor binary on PATH.
+struct Editor: Sendable {
+    let name: String
+    let path: String?
+
+    static let neovim = Editor(name: "nvim")
+    static let emacs = Editor(name: "emacs")
+
+    init(name: String) {
+        self.name = name
+        self.path = EditorPaths.onPath(name)
+    }
+
+    /// True when installed; otherwise prints, loudly, that its tests are skipped.
+    var isInstalled: Bool {
+        if path == nil {
+            print("EditorTests: SKIPPING the \(name) tests: `\(name)` was not found on PATH. Install it (Debian: neovim, emacs-nox) to run them.")
+        }
+        return path != nil
+    }
+}
+
+enum EditorPaths {
+    /// The package root, from this file's path: Tests/EditorTests/EditorTests.swift.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `cascade` binary built alongside this test bundle, else the one in `.build/debug`.
+    static var cascadeBinary: String? {
+        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [
+            bundleDirectory.appendingPathComponent("cascade").path,
+            packageRoot.appendingPathComponent(".build/debug/cascade").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func onPath(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":")
+            .map { "\($0)/\(name)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// Three fake model servers (one that writes correct code, one that writes wrong code,
+/// one that never answers), a config for each, and the environment the editor scripts read.
+struct EditorFixture {
+    let directory: URL
+    let passing: FakeModelServer
+    let wrong: FakeModelServer
+    let silent: FakeModelServer
+    var environment: [String: String]
+
+    init() throws {
+        let binary = try #require(EditorPaths.cascadeBinary,
+            "no built `cascade` next to the tests or in .build/debug: run `swift build` first")
+        directory = try Self.temporaryDirectory()
+        let models = ["fake-small", "fake-medium"]
+        passing = try FakeModelServer.openAI(FakeOpenAIBehaviour(models: models)) { FakeAnswers.reply(to: $0, correct: true) }
+        wrong = try FakeModelServer.openAI(FakeOpenAIBehaviour(models: models)) { FakeAnswers.reply(to: $0, correct: false) }
+        silent = try FakeModelServer.openAI(FakeOpenAIBehaviour(models: models, delaySeconds: 600)) { _ in "" }
+        let configs = [
+            "CASCADE_TEST_CONFIG": passing.endpoint,
+            "CASCADE_TEST_CONFIG_UNVERIFIED": wrong.endpoint,
+            "CASCADE_TEST_CONFIG_HANG": silent.endpoint,
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        for (variable, endpoint) in configs {
+            let file = directory.appendingPathComponent("\(variable.lowercased()).json")
+            try Data(Self.config(endpoint: endpoint).utf8).write(to: file)
+            environment[variable] = file.path
+        }
+        environment["CASCADE_TEST_CMD"] = "\(binary) lsp"
+        environment["CASCADE_TEST_TIMEOUT_MS"] = "45000"
+        // Keep the editors and the server away from the user's own files.
+        let home = directory.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        environment["HOME"] = home.path
+        environment["XDG_CONFIG_HOME"] = home.appendingPathComponent(".config").path
+        environment["XDG_DATA_HOME"] = home.appendingPathComponent(".local/share").path
+        environment["XDG_STATE_HOME"] = home.appendingPathComponent(".local/state").path
+        environment["CASCADE_HOME"] = home.appendingPathComponent(".cache/cascade").path
+        environment["no_proxy"] = "127.0.0.1,localhost"
+        environment["NO_PROXY"] = "127.0.0.1,localhost"
+        environment.removeValue(forKey: "CASCADE_CONFIG")
+        self.environment = environment
+    }
+
+    /// Two tiers on one fake server: a cheap one and a dearer one (so savings show).
+    static func config(endpoint: String) -> String {
+        """
+        {
+          "tiers": [
+            { "name": "small", "endpoint": "\(endpoint)", "model": "fake-small", "api": "chat",
+              "price": { "inputPerMillion": 0.0, "outputPerMillion": 0.5 },
+              "samples": 2, "testLines": 2, "threshold": 0.5, "temperature": 0.8,
+              "maxTokens": 256, "timeoutSeconds": 600 },
+            { "name": "medium", "endpoint": "\(endpoint)", "model": "fake-medium", "api": "chat",
+              "price": { "inputPerMillion": 1.0, "outputPerMillion": 5.0 },
+              "samples": 2, "testLines": 2, "threshold": 0.5, "temperature": 0.8,
+              "maxTokens": 256, "timeoutSeconds": 600 }
+          ],
+          "execution": { "testTimeoutSeconds": 5, "runTimeoutSeconds": 20, "memoryMB": 512,
+                         "parallelism": 2, "sandbox": "auto" },
+          "scoring": "codet"
+        }
+        """
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cascade-editor-tests-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func run(_ executable: String, _ arguments: [String]) async throws -> ChildProcess.Result {
+        let result = try await ChildProcess.run(
+            executable, arguments, environment: environment, directory: directory, timeoutSeconds: 100)
+        print("--- \(URL(fileURLWithPath: executable).lastPathComponent) output ---\n\(result.output)")
+        return result
+    }
+}
+
+/// What the fake models write: a solution for "Complete the … function `f`" prompts,
+/// `assert` lines for "Write N tests for `f`" prompts; wrong code when asked to be wrong.
+enum FakeAnswers {
+    static func reply(to call: FakeModelCall, correct: Bool) -> String {
+        let prompt = call.prompt
+        let isTests = prompt.contains("tests for `")
+        let entry = entryPoint(in: prompt, after: isTests ? "tests for `" : "function `") ?? "add"
+        if isTests {
+            let lines = entry == "scale"
+                ? ["assert scale([1, 2], 3) == [3, 6]", "assert scale([], 2) == []"]
+                : ["assert add(1, 2) == 3", "assert add(-1, 1) == 0"]
+            return "```python\n" + lines.joined(separator: "\n") + "\n```\n"
+        }
+        let body: String
+        switch (entry, correct) {
+        case ("scale", true): body = "    return [value * factor for value in values]"
+        case ("scale", false): body = "    return [value + factor for value in values]"
+        case (_, true): body = "    return a + b"
+        case (_, false): body = "    return a - b"
+        }
+        let signature = entry == "scale" ? "def scale(values, factor):" : "def add(a, b):"
+        return "```python\n\(signature)\n\(body)\n```\n"
+    }
+
+    private static func entryPoint(in prompt: String, after marker: String) -> String? {
+        guard let start = prompt.range(of: marker)?.upperBound,
+              let end = prompt[start...].firstIndex(of: "`") else { return nil }
+        return String(prompt[start..<end])
+    }
+}
+
+/// A child process whose output goes to a file, awaited without polling, killed on timeout.
+enum ChildProcess {
+    struct Result: Sendable {
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String],
+                    directory: URL, timeoutSeconds: Double) async throws -> Result {
+        let log = directory.appendingPathComponent("output-\(UUID().uuidString.prefix(8)).txt")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        let finished = Finished()
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { ended in
+                finished.mark()
+                continuation.resume(returning: ended.terminationStatus)
+            }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+                return
+            }
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) {
+                if !finished.isMarked { kill(pid, SIGKILL) }
+            }
+        }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return Result(status: status, output: output)
+    }
+}
+
+/// Set once a child has exited, so the timeout never signals a reused pid.
+final class Finished: Sendable {
+    private let flag = Mutex(false)
+    func mark() { flag.withLock { $0 = true } }
+    var isMarked: Bool { flag.withLock { $0 } }
+}
