@@ -270,15 +270,13 @@ Cleared when a new request starts.")
     (save-restriction
       (widen)
       (goto-char (point-min))
-      (let ((lines (forward-line (plist-get position :line))))
-        (if (or (> lines 0) (and (eobp) (> (plist-get position :line) 0)
-                                 (bolp) (not (zerop lines))))
-            (point-max)
-          (let ((units (or (plist-get position :character) 0)))
-            (while (and (> units 0) (not (eolp)))
-              (setq units (- units (if (> (char-after) #xFFFF) 2 1)))
-              (forward-char 1))
-            (point)))))))
+      (if (> (forward-line (plist-get position :line)) 0)
+          (point-max)
+        (let ((units (or (plist-get position :character) 0)))
+          (while (and (> units 0) (not (eolp)))
+            (setq units (- units (if (> (char-after) #xFFFF) 2 1)))
+            (forward-char 1))
+          (point))))))
 
 ;;;; Connection
 

@@ -179,6 +179,27 @@
       (should (string-match-p "spent +\\$" text))
       (should (get-buffer "*cascade ledger*")))))
 
+(ert-deftest cascade-test-generate-and-tests ()
+  "Generating writes the body; inserting tests adds the asserts."
+  (cascade-test--in-project "generate" (cascade-test--config "CASCADE_TEST_CONFIG")
+    (cascade-test--goto-line-end 3)
+    (cascade-generate-from-docstring)
+    (cascade-test--wait-for
+     "the generated body"
+     (lambda () (or cascade-last-error
+                    (string-match-p (regexp-quote (concat "a and b.\"\"\"\n    "
+                                                          cascade-test--expect))
+                                    (buffer-string)))))
+    (should-not cascade-last-error)
+    (should (string-match-p "def scale(values, factor):" (buffer-string)))
+    (goto-char (point-min))
+    (cascade-insert-tests)
+    (cascade-test--wait-for
+     "the inserted tests"
+     (lambda () (or cascade-last-error
+                    (string-match-p "assert add(" (buffer-string)))))
+    (should-not cascade-last-error)))
+
 (ert-deftest cascade-test-server-dies ()
   "A server dying mid-request gives a clear message; editing goes on.
 CASCADE_TEST_CONFIG_HANG points the tiers at a model that never

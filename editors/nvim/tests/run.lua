@@ -14,7 +14,8 @@ local timeout = tonumber(env.CASCADE_TEST_TIMEOUT_MS) or 60000
 local expect = env.CASCADE_TEST_EXPECT or 'return'
 local failures = 0
 
-local function out(line) io.stdout:write(line .. '\n') end
+-- Starts on a fresh line: Neovim may have printed a message without a newline.
+local function out(line) io.stdout:write('\n' .. line .. '\n') end
 
 local function fail(message) error(message, 0) end
 local function check(condition, message) if not condition then fail(message) end end
@@ -111,6 +112,19 @@ local function wait_suggestion()
   return cascade.suggestion()
 end
 
+case('the badge reads like the design example', function()
+  local report = {
+    status = 'passed', acceptedTier = 'small', totalCostUSD = 0.0000305, baselineCostUSD = 0.00019,
+    tiers = { { name = 'small', tests = 12, bestPassed = 12 } },
+  }
+  local badge, group = ui.badge(report)
+  check(badge == '✓ 12/12 · small · $0.00003 · saved 84%', 'badge: ' .. badge)
+  check(group == 'CascadeBadge', 'group: ' .. group)
+  badge, group = ui.badge({ status = 'unverified', acceptedTier = 'medium', totalCostUSD = 0.0004, tiers = {} })
+  check(badge == 'unverified · medium · $0.0004', 'badge: ' .. badge)
+  check(group == 'CascadeBadgeWarning', 'group: ' .. group)
+end)
+
 local main = project('main', { ['calc.py'] = source })
 setup(env.CASCADE_TEST_CONFIG)
 
@@ -195,6 +209,24 @@ case('ledger shows the session totals in a floating window', function()
   check(vim.api.nvim_win_get_config(win).relative ~= '', 'the ledger is a floating window')
   vim.cmd('close')
   vim.cmd('close')
+end)
+
+case(':CascadeGenerate writes the body, :CascadeTests inserts the tests', function()
+  local dir = project('generate', { ['calc.py'] = source })
+  open_at(dir .. '/calc.py', 3)
+  local function text() return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n') end
+  vim.cmd('CascadeGenerate')
+  wait_for('the generated body', function()
+    return cascade.last_error() ~= nil or text():find('a and b."""\n    ' .. expect, 1, true) ~= nil
+  end)
+  check(cascade.last_error() == nil, 'generate failed: ' .. tostring(cascade.last_error()))
+  check(text():find('def scale(values, factor):', 1, true), 'the next function is untouched:\n' .. text())
+  open_at(dir .. '/calc.py', 1)
+  vim.cmd('CascadeTests')
+  wait_for('the inserted tests', function()
+    return cascade.last_error() ~= nil or text():find('assert add(', 1, true) ~= nil
+  end)
+  check(cascade.last_error() == nil, 'insert tests failed: ' .. tostring(cascade.last_error()))
 end)
 
 case('a server that dies mid-request gives a clear message and the editor keeps working', function()
