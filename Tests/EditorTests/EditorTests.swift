@@ -232,7 +232,7 @@ enum ChildProcess {
     static func run(_ executable: String, _ arguments: [String], environment: [String: String],
                     directory: URL, timeoutSeconds: Double) async throws -> Result {
         let log = directory.appendingPathComponent("output-\(UUID().uuidString.prefix(8)).txt")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         let process = Process()
