@@ -247,6 +247,11 @@ Cleared when a new request starts.")
                                     (buffer-name buffer)))))
     (concat "file://" (url-hexify-string file url-path-allowed-chars))))
 
+(defun cascade--directory-uri (directory)
+  "The file URI of DIRECTORY, without a trailing slash."
+  (concat "file://" (url-hexify-string (directory-file-name directory)
+                                       url-path-allowed-chars)))
+
 (defun cascade--uri-to-file (uri)
   "The file name of URI."
   (url-unhex-string (string-remove-prefix "file://" uri)))
@@ -367,33 +372,47 @@ Cleared when a new request starts.")
                 :noquery t
                 :stderr (get-buffer-create (format "*%s stderr*" name))))))
            (result
-            (jsonrpc-request
-             conn :initialize
-             (list :processId (emacs-pid)
-                   :clientInfo (list :name "cascade.el" :version "0.1.0")
-                   :rootUri (concat "file://"
-                                    (url-hexify-string
-                                     (directory-file-name root)
-                                     url-path-allowed-chars))
-                   :workspaceFolders
-                   (vector (list :uri (concat "file://" (directory-file-name root))
-                                 :name root))
-                   :initializationOptions cascade-initialization-options
-                   :capabilities
-                   (list :general (list :positionEncodings ["utf-16"])
-                         :window (list :workDoneProgress t)
-                         :workspace (list :applyEdit t)
-                         :textDocument
-                         (list :inlineCompletion
-                               (list :dynamicRegistration :json-false)
-                               :synchronization
-                               (list :dynamicRegistration :json-false))))
-             :timeout 60)))
+            (cascade--initialize conn root)))
       (setf (cascade-connection-capabilities conn)
             (plist-get result :capabilities))
       (jsonrpc-notify conn :initialized (make-hash-table))
       (puthash root conn cascade--connections)
       conn)))
+
+(defun cascade--initialize (conn root)
+  "Send CONN's server the `initialize' request for ROOT; return its result.
+When the server dies instead, signal a `user-error' with its last words."
+  (condition-case err
+      (jsonrpc-request
+       conn :initialize
+       (list :processId (emacs-pid)
+             :clientInfo (list :name "cascade.el" :version "0.1.0")
+             :rootUri (cascade--directory-uri root)
+             :workspaceFolders
+             (vector (list :uri (cascade--directory-uri root) :name root))
+             :initializationOptions cascade-initialization-options
+             :capabilities
+             (list :general (list :positionEncodings ["utf-16"])
+                   :window (list :workDoneProgress t)
+                   :workspace (list :applyEdit t)
+                   :textDocument
+                   (list :inlineCompletion
+                         (list :dynamicRegistration :json-false)
+                         :synchronization
+                         (list :dynamicRegistration :json-false))))
+       :timeout 60)
+    (jsonrpc-error
+     ;; Let the sentinel and the stderr filter catch up before reading them.
+     (accept-process-output nil 0.1)
+     (let ((said (cascade--stderr-tail conn)))
+       (setq cascade-last-error
+             (format "cascade: the server did not start (%s)%s"
+                     (if (jsonrpc-running-p conn)
+                         (alist-get 'jsonrpc-error-message (cdr err))
+                       (cascade--exit-description conn))
+                     (if said (concat ": " said) "")))
+       (ignore-errors (jsonrpc-shutdown conn))
+       (user-error "%s" cascade-last-error)))))
 
 (defun cascade--connection ()
   "The live connection for the current buffer, started if needed."
@@ -445,11 +464,22 @@ Cleared when a new request starts.")
     (force-mode-line-update t)
     (message "%s" text)))
 
+(defun cascade--stderr-tail (conn)
+  "The last non-empty lines CONN's server wrote to stderr, or nil."
+  (let ((buffer (ignore-errors (jsonrpc-stderr-buffer conn))))
+    (when (buffer-live-p buffer)
+      (with-current-buffer buffer
+        (let ((lines (last (split-string (buffer-string) "\n" t "[ \t]+") 2)))
+          (when lines (string-join lines " / ")))))))
+
 (defun cascade--request-error-text (conn what code message)
   "Describe the failure of WHAT on CONN, given the error CODE and MESSAGE."
   (if (or (eql code -1) (not (jsonrpc-running-p conn)))
-      (format "cascade: the server %s during %s; the next request starts it again (see buffer *%s stderr*)"
-              (cascade--exit-description conn) what (jsonrpc-name conn))
+      (let ((said (cascade--stderr-tail conn)))
+        (format "cascade: the server %s during %s%s; the next request starts it again (see buffer *%s stderr*)"
+                (cascade--exit-description conn) what
+                (if said (concat ": " said) "")
+                (jsonrpc-name conn)))
     (format "cascade: %s failed: %s" what message)))
 
 (defun cascade--cancel-pending ()
@@ -692,13 +722,13 @@ cascade, 2 (automatic) may answer from the cache."
              (cascade--receive result kind)))))
      :error-fn
      (jsonrpc-lambda (&key code message &allow-other-keys)
-       (when (buffer-live-p buffer)
-         (with-current-buffer buffer
-           (when (= generation cascade--generation)
-             (setq cascade--pending nil)
-             (unless (eql code -32800)
-               (cascade--error "%s" (cascade--request-error-text
-                                     conn "the suggestion" code message)))))))
+		     (when (buffer-live-p buffer)
+		       (with-current-buffer buffer
+			 (when (= generation cascade--generation)
+			   (setq cascade--pending nil)
+			   (unless (eql code -32800)
+			     (cascade--error "%s" (cascade--request-error-text
+						   conn "the suggestion" code message)))))))
      :timeout-fn
      (lambda ()
        (when (buffer-live-p buffer)
@@ -790,7 +820,7 @@ Returns non-nil when a suggestion was inserted."
        (force-mode-line-update t))
      :error-fn
      (jsonrpc-lambda (&key code message &allow-other-keys)
-       (cascade--error "%s" (cascade--request-error-text conn what code message)))
+		     (cascade--error "%s" (cascade--request-error-text conn what code message)))
      :timeout-fn
      (lambda () (cascade--error "cascade: %s got no answer in time" what)))))
 
@@ -901,8 +931,8 @@ Returns the text shown."
     (cascade--render))
   (when (and cascade-idle-delay (not cascade--shown)
              (memq this-command '(self-insert-command newline
-                                  python-indent-dedent-line-backspace
-                                  delete-backward-char)))
+						      python-indent-dedent-line-backspace
+						      delete-backward-char)))
     (when (timerp cascade--idle-timer) (cancel-timer cascade--idle-timer))
     (let ((buffer (current-buffer)))
       (setq cascade--idle-timer

@@ -87,17 +87,44 @@ local function fail_pending(entry, message)
   end
 end
 
+--- The last non-empty lines of a file (the server's own explanation of an exit).
+--- Plain Lua I/O: this runs in on_exit, a libuv callback where vim.fn is not allowed.
+local function tail(path, count)
+  local file = path and io.open(path, 'r')
+  if not file then return nil end
+  local lines = {}
+  for line in file:lines() do table.insert(lines, line) end
+  file:close()
+  local kept = {}
+  for i = #lines, 1, -1 do
+    if lines[i]:match('%S') then table.insert(kept, 1, (lines[i]:gsub('^%s+', ''):gsub('%s+$', ''))) end
+    if #kept >= count then break end
+  end
+  return #kept > 0 and table.concat(kept, ' / ') or nil
+end
+
+--- The stderr file of the last server started (for :CascadeLog).
+M.last_stderr = nil
+
 local function start(root, bufnr)
   local entry = { pending = {}, waiting = {}, ready = false }
   local cmd = command()
   if vim.fn.executable(cmd[1]) ~= 1 then
     return nil, string.format("cascade: cannot run '%s': not found on PATH. Install it (swift build -c release) or set cmd in require('cascade').setup{}.", cmd[1])
   end
+  -- The server's stderr goes to a file of its own, so an exit can be explained with
+  -- the server's last words (Neovim would only put them in its LSP log).
+  entry.stderr = vim.fn.tempname() .. '-cascade-stderr.log'
+  M.last_stderr = entry.stderr
+  local env = vim.tbl_extend('force', config.options.cmd_env or {}, { CASCADE_NVIM_STDERR = entry.stderr })
+  if vim.fn.executable('sh') == 1 then
+    cmd = vim.list_extend({ 'sh', '-c', 'exec "$@" 2>>"$CASCADE_NVIM_STDERR"', 'cascade' }, cmd)
+  end
   local init_options = type(config.options.config) == 'table' and config.options.config or nil
   local lsp_config = {
     name = 'cascade',
     cmd = cmd,
-    cmd_env = config.options.cmd_env,
+    cmd_env = env,
     root_dir = root,
     init_options = init_options,
     capabilities = capabilities(),
@@ -126,7 +153,9 @@ local function start(root, bufnr)
         if r == root then root_of_buf[b] = nil end
       end
       local how = (signal and signal ~= 0) and ('was killed by signal ' .. signal) or ('exited with code ' .. tostring(code))
-      local message = string.format('cascade: the server %s; the next request starts it again (its stderr is in :CascadeLog).', how)
+      local said = tail(entry.stderr, 2)
+      local message = string.format('cascade: the server %s%s; the next request starts it again (:CascadeLog shows its stderr).',
+        how, said and (': ' .. said) or '')
       entry.exited = message
       fail_pending(entry, message)
       if M.hooks.on_exit then
