@@ -791,49 +791,75 @@ Returns non-nil when a suggestion was inserted."
            ((plist-get report :id)
             (jsonrpc-async-request conn :workspace/executeCommand
                                    (list :command "cascade.accepted"
-                                         :arguments (vector (plist-get report :id)))))))
+                                         :arguments (vector (list :id (plist-get report :id))))))))
         t))))
 
-(defun cascade--run-edit-command (command what)
-  "Run the server's COMMAND (described as WHAT) at point; it edits the buffer."
-  (let* ((conn (cascade--connection))
-         (buffer (current-buffer))
-         (token (format "cascade-el-%d" (cl-incf cascade--token-counter))))
-    (setq cascade-last-error nil)
-    (cascade--sync conn)
-    (jsonrpc-async-request
-     conn :workspace/executeCommand
-     (list :command command
-           :arguments (vector (cascade--uri) (cascade--lsp-position))
-           :workDoneToken token)
-     :timeout cascade-request-timeout
-     :success-fn
-     (lambda (result)
-       (setq cascade--progress nil)
-       ;; A server may answer with the edit instead of workspace/applyEdit.
-       (when (and (listp result)
-                  (or (plist-get result :changes)
-                      (plist-get result :documentChanges)))
-         (when (buffer-live-p buffer)
-           (with-current-buffer buffer
-             (cascade--apply-workspace-edit result))))
-       (force-mode-line-update t))
-     :error-fn
-     (jsonrpc-lambda (&key code message &allow-other-keys)
-		     (cascade--error "%s" (cascade--request-error-text conn what code message)))
-     :timeout-fn
-     (lambda () (cascade--error "cascade: %s got no answer in time" what)))))
+(defun cascade--enclosing-def ()
+  "The 0-based line and name of the Python def at or above point, or nil."
+  (save-excursion
+    (end-of-line)
+    (when (re-search-backward
+           "^[ \t]*\\(?:async[ \t]+\\)?def[ \t]+\\([[:alnum:]_]+\\)" nil t)
+      (cons (1- (line-number-at-pos nil t)) (match-string-no-properties 1)))))
+
+(defun cascade--run-edit-command (command what make-argument)
+  "Run the server's COMMAND (described as WHAT) for the function at point.
+MAKE-ARGUMENT is called with the URI, the def's 0-based line and the
+function's name, and returns the command's argument object.  The
+server edits the buffer through `workspace/applyEdit'."
+  (let ((def (cascade--enclosing-def)))
+    (unless def
+      (user-error "cascade: %s: put point in a function (no def at or above it)" what))
+    (let* ((conn (cascade--connection))
+           (buffer (current-buffer))
+           (token (format "cascade-el-%d" (cl-incf cascade--token-counter))))
+      (setq cascade-last-error nil)
+      (cascade--sync conn)
+      (jsonrpc-async-request
+       conn :workspace/executeCommand
+       (list :command command
+             :arguments (vector (funcall make-argument (cascade--uri) (car def) (cdr def)))
+             :workDoneToken token)
+       :timeout cascade-request-timeout
+       :success-fn
+       (lambda (result)
+         (setq cascade--progress nil)
+         (cond
+          ;; A server may answer with the edit instead of workspace/applyEdit.
+          ((and (listp result) (or (plist-get result :changes)
+                                   (plist-get result :documentChanges)))
+           (when (buffer-live-p buffer)
+             (with-current-buffer buffer
+               (cascade--apply-workspace-edit result))))
+          ((and (listp result) (eq (plist-get result :applied) :json-false))
+           (let ((report (plist-get result :report)))
+             (cascade--error "cascade: %s found nothing usable%s" what
+                             (if report
+                                 (format " (%s%s)" (cascade-badge report)
+                                         (if (stringp (plist-get report :reason))
+                                             (concat "; " (plist-get report :reason))
+                                           ""))
+                               "")))))
+         (force-mode-line-update t))
+       :error-fn
+       (jsonrpc-lambda (&key code message &allow-other-keys)
+         (cascade--error "%s" (cascade--request-error-text conn what code message)))
+       :timeout-fn
+       (lambda () (cascade--error "cascade: %s got no answer in time" what))))))
 
 (defun cascade-generate-from-docstring ()
   "Write the body of the function at point from its signature and docstring."
   (interactive)
   (cascade--run-edit-command "cascade.generateFromDocstring"
-                             "generate from docstring"))
+                             "generate from docstring"
+                             (lambda (uri line _name) (list :uri uri :line line))))
 
 (defun cascade-insert-tests ()
   "Insert the tests that validated the function at point."
   (interactive)
-  (cascade--run-edit-command "cascade.insertTests" "insert tests"))
+  (cascade--run-edit-command "cascade.insertTests" "insert tests"
+                             (lambda (uri _line name)
+                               (list :uri uri :entryPoint name))))
 
 (defun cascade--ledger-text (ledger)
   "LEDGER, the answer to `cascade/ledger', as text."

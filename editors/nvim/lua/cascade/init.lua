@@ -314,24 +314,39 @@ function M.accept()
   if type(item.command) == 'table' and item.command.command then
     execute_command(entry, bufnr, item.command.command, item.command.arguments)
   elseif report and report.id then
-    execute_command(entry, bufnr, 'cascade.accepted', { report.id })
+    execute_command(entry, bufnr, 'cascade.accepted', { { id = report.id } })
   end
   return true
 end
 
---- Runs a server command at the cursor that edits the buffer (generate, insert tests).
-local function run_edit_command(command, label)
+--- The 0-based line and name of the Python `def` at or above a row, or nil.
+local function enclosing_def(bufnr, row)
+  for r = row, 0, -1 do
+    local line = get_line(bufnr, r) or ''
+    local name = line:match('^%s*def%s+([%w_]+)') or line:match('^%s*async%s+def%s+([%w_]+)')
+    if name then return r, name end
+  end
+  return nil
+end
+
+--- Runs a server command for the function at the cursor that edits the buffer.
+--- make_argument(uri, def_row, name) builds the command's single argument object.
+local function run_edit_command(command, label, make_argument)
   local bufnr = vim.api.nvim_get_current_buf()
+  local row = vim.api.nvim_win_get_cursor(0)[1] - 1
+  local def_row, name = enclosing_def(bufnr, row)
+  if not def_row then
+    return report_error('cascade: ' .. label .. ': put the cursor in a function (no def at or above it)')
+  end
+  session.last_error = nil
   client.with_client(bufnr, function(entry, err)
     if not entry then return report_error(err) end
-    local cursor = vim.api.nvim_win_get_cursor(0)
     local encoding = encoding_of(entry)
     local uri = vim.uri_from_bufnr(bufnr)
-    local position = to_lsp_pos(bufnr, cursor[1] - 1, cursor[2], encoding)
     next_token = next_token + 1
     session.echo_token = config.options.echo_progress and ('cascade-' .. next_token) or nil
     client.request(entry, bufnr, 'workspace/executeCommand', {
-      command = command, arguments = { uri, position }, workDoneToken = 'cascade-' .. next_token,
+      command = command, arguments = { make_argument(uri, def_row, name) }, workDoneToken = 'cascade-' .. next_token,
     }, function(rerr, result)
       session.progress = nil
       if rerr then
@@ -340,6 +355,10 @@ local function run_edit_command(command, label)
       -- Servers may answer with the edit itself instead of sending workspace/applyEdit.
       if type(result) == 'table' and (result.changes or result.documentChanges) then
         vim.lsp.util.apply_workspace_edit(result, encoding)
+      elseif type(result) == 'table' and result.applied == false then
+        local report = type(result.report) == 'table' and result.report or nil
+        return report_error(string.format('cascade: %s found nothing usable%s', label,
+          report and (' (' .. ui.badge(report) .. (type(report.reason) == 'string' and ('; ' .. report.reason) or '') .. ')') or ''))
       end
       M._last_command_result = result
     end)
@@ -347,10 +366,18 @@ local function run_edit_command(command, label)
 end
 
 --- Writes the function body from its signature and docstring (cascade.generateFromDocstring).
-function M.generate() run_edit_command('cascade.generateFromDocstring', 'generate from docstring') end
+function M.generate()
+  run_edit_command('cascade.generateFromDocstring', 'generate from docstring', function(uri, def_row)
+    return { uri = uri, line = def_row }
+  end)
+end
 
 --- Inserts the tests that validated the function at the cursor (cascade.insertTests).
-function M.insert_tests() run_edit_command('cascade.insertTests', 'insert tests') end
+function M.insert_tests()
+  run_edit_command('cascade.insertTests', 'insert tests', function(uri, _, name)
+    return { uri = uri, entryPoint = name }
+  end)
+end
 
 local function ledger_lines(l)
   local lines = { ' Cascade: this session', '' }
