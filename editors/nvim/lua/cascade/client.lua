@@ -192,8 +192,9 @@ function M.with_client(bufnr, fn)
   end
   root_of_buf[bufnr] = root
   if not (entry.attached and entry.attached[bufnr]) then
-    vim.lsp.buf_attach_client(bufnr, entry.id)
+    -- Queued first: attaching an initialized client runs on_attach right away.
     table.insert(entry.waiting, fn)
+    vim.lsp.buf_attach_client(bufnr, entry.id)
     return
   end
   fn(entry)
@@ -261,6 +262,13 @@ end
 function M.entry_for(bufnr)
   local root = root_of_buf[bufnr]
   return root and by_root[root]
+end
+
+--- Forgets that a buffer is open in its server (Neovim detached it), so the next
+--- use attaches it again and Neovim sends didOpen.
+function M.forget_buffer(bufnr)
+  local entry = M.entry_for(bufnr)
+  if entry and entry.attached then entry.attached[bufnr] = nil end
 end
 
 --- Stops every server this plugin started.

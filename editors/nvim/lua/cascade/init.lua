@@ -490,6 +490,7 @@ end
 -- Buffers.
 
 local timers = {}
+local reopen
 
 local function schedule_automatic(bufnr)
   if timers[bufnr] then timers[bufnr]:stop() end
@@ -516,6 +517,22 @@ local function map_keys(bufnr)
   map(keys.trigger, function() M.trigger(TRIGGER_INVOKED) end, 'Cascade: ask for a suggestion')
 end
 
+--- Sends the buffer's whole text as a didOpen to its server, if one serves it.
+reopen = function(bufnr)
+  local entry = client.entry_for(bufnr)
+  if not entry or not vim.api.nvim_buf_is_loaded(bufnr) then return end
+  local text = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+  if vim.bo[bufnr].eol then text = text .. '\n' end
+  client.notify(entry, 'textDocument/didOpen', {
+    textDocument = {
+      uri = vim.uri_from_bufnr(bufnr),
+      languageId = vim.bo[bufnr].filetype,
+      version = vim.api.nvim_buf_get_changedtick(bufnr),
+      text = text,
+    },
+  })
+end
+
 --- Attaches Cascade to a buffer: keys, change tracking, and the server.
 function M.attach(bufnr)
   bufnr = current_buf(bufnr)
@@ -529,7 +546,17 @@ function M.attach(bufnr)
       if not buffers[bufnr] then return true end
       if buffers[bufnr].shown then vim.schedule(function() render(bufnr) end) end
     end,
-    on_detach = function() buffers[bufnr] = nil end,
+    -- Neovim 0.7 sends didClose but no didOpen when a buffer is reloaded (:edit!):
+    -- open it again (a second didOpen merely replaces the text on the server).
+    on_reload = function()
+      vim.schedule(function() reopen(bufnr) end)
+    end,
+    -- Neovim detaches every client when a buffer is re-read (:edit!); the FileType
+    -- event that follows attaches this buffer again.
+    on_detach = function()
+      buffers[bufnr] = nil
+      client.forget_buffer(bufnr)
+    end,
   })
   local group = vim.api.nvim_create_augroup('cascade_buffer_' .. bufnr, { clear = true })
   vim.api.nvim_create_autocmd({ 'CursorMoved', 'CursorMovedI' }, {
