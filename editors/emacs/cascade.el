@@ -296,7 +296,7 @@ Cleared when a new request starts.")
          dir))))
 
 (defun cascade--server-command ()
-  "The command line that starts the server."
+  "Return the command line that starts the server."
   (append cascade-command
           (when cascade-config-file
             (list "--config" (expand-file-name cascade-config-file)))))
@@ -542,7 +542,7 @@ When the server dies instead, signal a `user-error' with its last words."
                   :seen (cons id (plist-get cascade--session :seen)))))))
 
 (defun cascade--item-text (item)
-  "The text ITEM inserts."
+  "Return the text ITEM inserts."
   (let ((text (plist-get item :insertText)))
     (if (stringp text) text (or (plist-get text :value) ""))))
 
@@ -927,7 +927,7 @@ Returns the text shown."
           :report (cascade--item-report (plist-get cascade--shown :item)))))
 
 (defun cascade-mode-line-string ()
-  "Progress while a cascade runs, else the session's spending."
+  "Return the progress of a running cascade, else the session's spending."
   (cond
    (cascade--progress (format " Cascade[%s]" cascade--progress))
    (cascade-last-error " Cascade[✗]")
