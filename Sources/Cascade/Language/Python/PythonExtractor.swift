@@ -16,8 +16,13 @@ struct PythonExtractor {
     /// The body for the entry point, indented for the document, with helpers and imports the
     /// model added nested at its top; nil when the output has no implementation.
     func body(from raw: String, entry: String) -> String? {
-        let fenced = !CodeFences.blocks(in: raw).isEmpty
-        guard let code = CodeFences.code(in: raw, preferring: "def \(entry)").map(Self.normalised) else { return nil }
+        // Every fenced block together (a stub copy in one and the implementation in another),
+        // else the whole text.
+        let blocks = CodeFences.blocks(in: raw)
+        let fenced = !blocks.isEmpty
+        let allCode = fenced ? blocks.map(\.code).joined(separator: "\n") : raw
+        guard !allCode.allSatisfy(\.isWhitespace) else { return nil }
+        let code = Self.normalised(allCode)
         let source = PythonSource(code)
         let statements = source.statements
         let definitions = statements.indices.filter { statements[$0].isDef && statements[$0].definedName == entry }
@@ -165,19 +170,50 @@ struct PythonExtractor {
         let code = Self.normalised(blocks.isEmpty ? raw : blocks.map(\.code).joined(separator: "\n"))
         var seen = Set<String>()
         var tests: [String] = []
-        for statement in PythonSource(code).statements where tests.count < limit {
-            guard statement.text.hasPrefix("assert ") || statement.text.hasPrefix("assert(") else { continue }
-            var text = String(PythonScanner.stripComment(statement.text)).trimmingCharacters(in: .whitespaces)
+        for statement in Self.assertStatements(in: code) where tests.count < limit {
+            var text = String(PythonScanner.stripComment(statement)).trimmingCharacters(in: .whitespaces)
             if text.contains("\n") {
-                guard !text.contains("\"\"\"") && !text.contains("'''") else { continue }
                 text = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
                     .replacing("( ", with: "(").replacing("[ ", with: "[")
             }
-            guard text.count <= 2000, calls(entry, in: text), PythonSyntaxCheck.problem(in: text) == nil else { continue }
+            guard text.count <= 2000, calls(entry, in: text) else { continue }
             if let className = context.className, !Self.mentions(className, in: text) { continue }
             if seen.insert(Self.key(text)).inserted { tests.append(text) }
         }
         return tests
+    }
+
+    /// Assert statements, each found line by line so that one broken line cannot swallow the
+    /// ones after it: a line starting with `assert` is a statement when it passes the light
+    /// syntax check alone or joined with up to four continuation lines.
+    static func assertStatements(in code: String) -> [String] {
+        let lines = SourceLines.split(code)
+        var statements: [String] = []
+        var index = 0
+        while index < lines.count {
+            let stripped = lines[index].trimmingCharacters(in: .whitespaces)
+            guard stripped.hasPrefix("assert ") || stripped.hasPrefix("assert(") else {
+                index += 1
+                continue
+            }
+            var text = stripped
+            var last = index
+            var found = PythonSyntaxCheck.problem(in: text) == nil
+            while !found && last + 1 < lines.count && last - index < 4 {
+                let next = lines[last + 1].trimmingCharacters(in: .whitespaces)
+                if next.hasPrefix("assert") || next.contains("\"\"\"") || next.contains("'''") { break }
+                last += 1
+                text += "\n" + next
+                found = PythonSyntaxCheck.problem(in: text) == nil
+            }
+            if found {
+                statements.append(text)
+                index = last + 1
+            } else {
+                index += 1
+            }
+        }
+        return statements
     }
 
     /// Whether `text` uses `name` as an identifier (a call, or an attribute for a method).
