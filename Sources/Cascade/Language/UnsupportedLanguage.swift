@@ -22,8 +22,17 @@ struct UnsupportedLanguage: LanguageSupport {
 
     func extractTests(from raw: String, for context: CompletionContext, limit: Int) -> [String] { [] }
 
+    /// The fenced code (or the whole answer), re-indented to the cursor line.
     func extractPlainCompletion(from raw: String, for context: CompletionContext) -> String {
-        CodeFences.code(in: raw, preferring: nil) ?? ""
+        guard let code = CodeFences.code(in: raw, preferring: nil) else { return "" }
+        var lines = SourceLines.split(code)
+        while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
+        while lines.first?.allSatisfy(\.isWhitespace) == true { lines.removeFirst() }
+        let width = lines.filter { !$0.allSatisfy(\.isWhitespace) }
+            .map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
+        return lines.reduce(into: "") { text, line in
+            text += line.allSatisfy(\.isWhitespace) ? "\n" : context.bodyIndent + line.dropFirst(width) + "\n"
+        }
     }
 
     func syntaxCheckProgram(for completion: String, in context: CompletionContext) -> String? { nil }
