@@ -112,12 +112,17 @@ public struct ReportFormatter: Sendable {
         report.baselineIsEstimate ? nil : report.tiers.last?.name
     }
 
-    /// Dollars with `significant` digits once below a cent (`$0.000031`), else cents (`$0.42`).
-    public static func dollars(_ usd: Double, significant: Int = 2) -> String {
+    /// Dollars with `significant` digits once below a cent (`$0.0000305`), else cents (`$0.42`);
+    /// trailing zeros past the cents are dropped.
+    public static func dollars(_ usd: Double, significant: Int = 3) -> String {
         guard usd > 0 else { return "$0" }
         let magnitude = Int(floor(log10(usd)))
         let decimals = min(10, max(2, -magnitude + significant - 1))
-        return "$" + String(format: "%.\(decimals)f", usd)
+        var text = String(format: "%.\(decimals)f", usd)
+        while decimals > 2, text.hasSuffix("0"), text.split(separator: ".").last.map({ $0.count > 2 }) == true {
+            text.removeLast()
+        }
+        return "$" + text
     }
 
     static func seconds(_ milliseconds: Int) -> String {
