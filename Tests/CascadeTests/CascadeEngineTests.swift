@@ -93,6 +93,24 @@ import Testing
         #expect(report.tiers[0].costUSD == 0)
     }
 
+    @Test func testsOfATierWhoseSolutionsFailedArePaidForAndInherited() async throws {
+        let small = ScriptedModel(solutions: [], tests: [F.testsAB], behaviour: .failSolutions("timed out after 120 s"))
+        let medium = ScriptedModel(solutions: [F.good], tests: [F.testsBC])
+        let report = try await engine([F.small, F.medium], models: ["small": small, "medium": medium])
+            .complete(F.request(), progress: { _ in }).report
+        #expect(report.status == .passed)
+        #expect(report.tiers[0].error == "model failed: timed out after 120 s")
+        #expect(report.tiers[0].completionTokens == 150)
+        #expect(report.tiers[1].inheritedTests == 2)
+        #expect(report.tiers[1].tests == 3)
+    }
+
+    @Test func equivalentTestsAcrossSamplesAreKeptOnce() async throws {
+        let small = ScriptedModel(solutions: [F.good], tests: [F.testsAB, "```python\nassert add(1,2)==3\n```"])
+        let report = try await engine([F.small], models: ["small": small]).complete(F.request(), progress: { _ in }).report
+        #expect(report.tests == ["assert add(1, 2) == 3", "assert add(2, 2) == 4"])
+    }
+
     @Test func everyTierFailingToAnswerIsFailed() async throws {
         let report = try await engine([F.small, F.medium], models: [:]).complete(F.request(), progress: { _ in }).report
         #expect(report.status == .failed)

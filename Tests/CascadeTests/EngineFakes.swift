@@ -7,6 +7,8 @@ final class ScriptedModel: CodeModel, Sendable {
     enum Behaviour: Sendable {
         case answer
         case fail(String)
+        /// Solution requests fail, test requests answer.
+        case failSolutions(String)
         /// Never answers; returns only by cancellation.
         case hang
     }
@@ -66,6 +68,8 @@ final class ScriptedModel: CodeModel, Sendable {
         switch behaviour {
         case .fail(let message):
             throw Failure(description: message)
+        case .failSolutions(let message) where !Self.isTestPrompt(request):
+            throw Failure(description: message)
         case .hang:
             do {
                 try await Task.sleep(for: .seconds(600))
@@ -74,7 +78,7 @@ final class ScriptedModel: CodeModel, Sendable {
                 throw error
             }
             throw Failure(description: "hang ended without cancellation")
-        case .answer:
+        case .answer, .failSolutions:
             // Let the sibling request of the tier start before answering.
             for _ in 0..<50 { await Task.yield() }
             let script = Self.isTestPrompt(request) ? tests : solutions

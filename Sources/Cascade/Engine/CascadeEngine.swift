@@ -106,7 +106,7 @@ public struct CascadeEngine: CompletionEngine {
             ).run(inheritedTests: inherited)
             spent += attempt.report.costUSD
             attempts.append(attempt)
-            if attempt.usage != nil { inherited = attempt.tests }
+            if attempt.tests.count > inherited.count { inherited = attempt.tests }
             if attempt.report.accepted { break }
         }
         try Task.checkCancellation()

@@ -33,29 +33,61 @@ struct TierRunner: Sendable {
         let solutionPrompt = PromptLibrary.solution(for: context, language.vocabulary)
         let testPrompt = PromptLibrary.tests(for: context, count: max(tier.testLines, 1), language.vocabulary)
 
-        let solutions: GenerationResult
-        var testSamples: GenerationResult?
+        // Solutions and tests are requested at once; either may fail without losing the other.
+        let solutionOutcome: Result<GenerationResult, any Error>
+        var testOutcome: Result<GenerationResult, any Error>?
         do {
             let model = try await models.model(for: tier)
             let solutionRequest = GenerationRequest(
                 prompt: solutionPrompt.prompt, samples: max(k, 1), temperature: k == 0 ? 0 : tier.temperature,
                 maxTokens: tier.maxTokens, stop: solutionPrompt.stop(for: tier.api))
             if k == 0 {
-                solutions = try await model.generate(solutionRequest)
+                solutionOutcome = await Self.capture { try await model.generate(solutionRequest) }
             } else {
                 let testRequest = GenerationRequest(
                     prompt: testPrompt.prompt, samples: k, temperature: tier.temperature,
                     maxTokens: tier.maxTokens, stop: testPrompt.stop(for: tier.api))
-                async let solutionTask = model.generate(solutionRequest)
-                async let testTask = model.generate(testRequest)
-                (solutions, testSamples) = try await (solutionTask, testTask)
+                async let solutionTask = Self.capture { try await model.generate(solutionRequest) }
+                async let testTask = Self.capture { try await model.generate(testRequest) }
+                (solutionOutcome, testOutcome) = await (solutionTask, testTask)
             }
         } catch {
-            if error is CancellationError || Task.isCancelled { throw CancellationError() }
-            return Attempt(report: skippedReport(error: "model failed: \(describe(error))",
-                                                 generationMs: milliseconds(since: generationStart, clock)))
+            solutionOutcome = .failure(error)
+        }
+        for case .failure(let error) in [solutionOutcome, testOutcome].compactMap({ $0 })
+        where error is CancellationError || Task.isCancelled {
+            throw CancellationError()
         }
         let generationMs = milliseconds(since: generationStart, clock)
+        let testSamples = try? testOutcome?.get()
+        var ownTests: [String] = []
+        for text in testSamples?.texts ?? [] {
+            for test in language.extractTests(from: testPrompt.extractable(text, api: tier.api), for: context, limit: tier.testLines) {
+                let key = language.deduplicationKey(for: test)
+                if !(inheritedTests + ownTests).contains(where: { language.deduplicationKey(for: $0) == key }) {
+                    ownTests.append(test)
+                }
+            }
+        }
+        let tests = inheritedTests + ownTests
+        let solutions: GenerationResult
+        switch solutionOutcome {
+        case .success(let result):
+            solutions = result
+        case .failure(let error):
+            var report = skippedReport(error: "model failed: \(describe(error))", generationMs: generationMs)
+            var usage: CostModel.TierUsage?
+            if let testSamples {
+                // The tests that did come back are paid for and passed on to the next tier.
+                let paid = CostModel.TierUsage(tier: tier, solutionPromptTokens: 0, solutionCompletionTokens: 0,
+                                               testPromptTokens: testSamples.promptTokens, testCompletionTokens: testSamples.completionTokens)
+                report.promptTokens = paid.promptTokens
+                report.completionTokens = paid.completionTokens
+                report.costUSD = paid.costUSD
+                usage = paid
+            }
+            return Attempt(report: report, tests: tests, usage: usage)
+        }
         let usage = CostModel.TierUsage(
             tier: tier, solutionPromptTokens: solutions.promptTokens, solutionCompletionTokens: solutions.completionTokens,
             testPromptTokens: testSamples?.promptTokens ?? 0, testCompletionTokens: testSamples?.completionTokens ?? 0)
@@ -63,14 +95,6 @@ struct TierRunner: Sendable {
         let candidates = solutions.texts.compactMap {
             language.extractSolution(from: solutionPrompt.extractable($0, api: tier.api), for: context)
         }
-        var ownTests: [String] = []
-        for text in testSamples?.texts ?? [] {
-            for test in language.extractTests(from: testPrompt.extractable(text, api: tier.api), for: context, limit: tier.testLines)
-            where !inheritedTests.contains(test) && !ownTests.contains(test) {
-                ownTests.append(test)
-            }
-        }
-        let tests = inheritedTests + ownTests
         var attempt = Attempt(
             report: TierReport(
                 name: tier.name, model: tier.model, samples: k, tests: tests.count, inheritedTests: inheritedTests.count,
@@ -79,6 +103,9 @@ struct TierRunner: Sendable {
                 usageEstimated: solutions.usageEstimated || (testSamples?.usageEstimated ?? false),
                 costUSD: usage.costUSD, generationMs: generationMs, testMs: 0),
             candidates: candidates, tests: tests, usage: usage)
+        if case .failure(let error) = testOutcome {
+            attempt.report.error = "test generation failed: \(describe(error))"
+        }
         guard !candidates.isEmpty else {
             attempt.report.error = "no usable solution in \(solutions.texts.count) sample(s)"
             return attempt
@@ -107,7 +134,7 @@ struct TierRunner: Sendable {
         if tests.isEmpty {
             // Nothing to agree on: prefer a candidate that at least loads.
             attempt.best = candidates.indices.first { $0 >= matrix.loadErrors.count || matrix.loadErrors[$0] == nil } ?? 0
-            attempt.report.error = "no usable tests"
+            attempt.report.error = attempt.report.error ?? "no usable tests"
         } else {
             attempt.best = outcome.best
         }
@@ -116,6 +143,10 @@ struct TierRunner: Sendable {
         attempt.report.accepted = !tests.isEmpty && outcome.score > 0 && outcome.score >= tier.threshold
         progress(.testing(tier: tier.name, passed: outcome.bestPassed, total: tests.count))
         return attempt
+    }
+
+    private static func capture(_ body: () async throws -> GenerationResult) async -> Result<GenerationResult, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
     }
 
     private func skippedReport(error: String, generationMs: Int) -> TierReport {

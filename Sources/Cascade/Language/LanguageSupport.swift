@@ -23,12 +23,22 @@ public protocol LanguageSupport: Sendable {
     /// point and each passing the light syntax check.
     func extractTests(from raw: String, for context: CompletionContext, limit: Int) -> [String]
 
+    /// Two tests with the same key are the same test (e.g. `f(1,2)` and `f(1, 2)`).
+    func deduplicationKey(for test: String) -> String
+
     /// The text to insert for an untestable context, from one raw sample.
     func extractPlainCompletion(from raw: String, for context: CompletionContext) -> String
 
     /// A program that loads without error exactly when `completion` is syntactically valid
     /// in `context`; run by the `TestExecutor` against zero tests. Nil when not possible.
     func syntaxCheckProgram(for completion: String, in context: CompletionContext) -> String?
+}
+
+extension LanguageSupport {
+    /// The test without any whitespace.
+    public func deduplicationKey(for test: String) -> String {
+        test.filter { !$0.isWhitespace }
+    }
 }
 
 /// One usable candidate solution of a tier.

@@ -25,6 +25,11 @@ public struct PythonLanguage: LanguageSupport {
         PythonExtractor(context: context).tests(from: raw, limit: limit)
     }
 
+    /// Whitespace outside string literals does not make a test different.
+    public func deduplicationKey(for test: String) -> String {
+        PythonExtractor.key(test)
+    }
+
     public func extractPlainCompletion(from raw: String, for context: CompletionContext) -> String {
         PythonExtractor(context: context).plain(from: raw)
     }
