@@ -84,6 +84,8 @@ public struct CompletionContext: Sendable, Equatable {
     /// The code shown to the model: the header (decorators, signature, docstring), inside its
     /// class skeleton for a method, with the preamble above it.
     public var promptCode: String
+    /// Code shown after the body in prompts (e.g. a closing `}`); empty for Python.
+    public var promptTail: String
     /// Indentation of the body lines (e.g. four spaces, or a tab).
     public var bodyIndent: String
     /// Lines `startLine..<endLine` (0-based) are replaced by the completion.
@@ -104,7 +106,7 @@ public struct CompletionContext: Sendable, Equatable {
     public init(
         languageId: String, kind: Kind, entryPoint: String? = nil, className: String? = nil,
         signature: String = "", docstring: String? = nil, decorators: [String] = [],
-        preamble: String = "", promptCode: String = "", bodyIndent: String = "    ",
+        preamble: String = "", promptCode: String = "", promptTail: String = "", bodyIndent: String = "    ",
         startLine: Int, endLine: Int, completionLead: String = "", prefix: String = "",
         suffix: String = "", programHead: String = "", programTail: String = "",
         untestableReason: String? = nil
@@ -118,6 +120,7 @@ public struct CompletionContext: Sendable, Equatable {
         self.decorators = decorators
         self.preamble = preamble
         self.promptCode = promptCode
+        self.promptTail = promptTail
         self.bodyIndent = bodyIndent
         self.startLine = startLine
         self.endLine = endLine

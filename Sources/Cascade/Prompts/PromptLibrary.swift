@@ -32,11 +32,13 @@ public enum PromptLibrary {
         let reply = context.className == nil
             ? "Reply with the complete function, and any imports it needs, in a single ```\(words.fenceTag) code block."
             : "Reply with the class and the complete method in a single ```\(words.fenceTag) code block."
+        let shown = context.promptTail.isEmpty ? context.promptCode
+            : context.promptCode + context.bodyIndent + words.lineComment + " your code here\n" + context.promptTail
         let user = """
             Complete \(what) below. \(reply) Do not add example usage or tests.
 
             ```\(words.fenceTag)
-            \(context.promptCode)```
+            \(shown)```
             """
         return PreparedPrompt(
             prompt: Prompt(messages: [ChatMessage(role: .system, content: system(words)), ChatMessage(role: .user, content: user)],
@@ -52,7 +54,7 @@ public enum PromptLibrary {
         let call = context.className.map { "\($0)(...).\(entry)(...)" } ?? "\(entry)(...)"
         let shape = words.testShape.replacing("CALL", with: call).replacing("EXPECTED", with: "expected")
         let construct = context.className.map { " Each test creates its own `\($0)` instance in the same line." } ?? ""
-        let stub = context.promptCode + context.bodyIndent + words.stubBody + "\n"
+        let stub = context.promptCode + context.bodyIndent + words.stubBody + "\n" + context.promptTail
         let user = """
             Here is a \(words.name) function whose body is not written yet:
 
