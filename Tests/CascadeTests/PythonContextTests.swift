@@ -136,6 +136,21 @@ import Testing
         #expect(context.preamble.contains("def ok():"))
     }
 
+    @Test func unfinishedSignatureIsPlain() {
+        let context = python.context(in: "import os\n\ndef add(a, b\n", line: 2, utf16Column: 12)
+        #expect(context.kind == .plain)
+        #expect(context.untestableReason?.contains("signature of 'add' is not finished") == true)
+    }
+
+    @Test func cursorOnTheSignatureOfAnAsyncFunctionWithABodyReplacesTheBody() {
+        let text = "async def fetch(n):\n    \"\"\"Doc.\"\"\"\n    x = n\n    return x\n\nfetch(1)\n"
+        let context = python.context(in: text, line: 0, utf16Column: 3)
+        #expect(context.kind == .function)
+        #expect(context.entryPoint == "fetch")
+        #expect(context.startLine == 2)
+        #expect(context.endLine == 4)
+    }
+
     @Test func registryFindsLanguagesByIdAndExtension() {
         let registry = LanguageRegistry.standard
         #expect(registry.language(id: "python")?.languageId == "python")

@@ -25,6 +25,9 @@ struct PythonContextFinder {
         let target = statements[innermost]
         let name = target.definedName ?? "?"
 
+        if PythonScanner.headerColon(in: target.text) == nil {
+            return plain(line: cursor, reason: "the signature of '\(name)' is not finished (no closing ':'); plain completion checked for syntax only")
+        }
         if target.isClass {
             return plain(line: cursor, reason: "the cursor is in the body of class '\(name)', not in a function; plain completion checked for syntax only")
         }
