@@ -107,6 +107,21 @@ enum ModelOutputCorpus {
 
     static let testsInsideTestFunctionWithTabs = "def test_has_close_elements():\n\tassert has_close_elements([1.0, 2.0], 1.5) == True\n\tassert other_function(1) == 2\n\n\ntest_has_close_elements()\nprint('All tests passed!')\n"
 
+    static let testsUnittestClass = """
+        ```python
+        import unittest
+
+        class TestHasCloseElements(unittest.TestCase):
+            def test_close(self):
+                self.assertEqual(has_close_elements([1.0, 1.05], 0.1), True)
+                self.assertTrue(has_close_elements([2.0, 2.01, 9.0], 0.1))
+                self.assertFalse(has_close_elements([1.0, 5.0], 0.5), "far apart")
+
+        if __name__ == '__main__':
+            unittest.main()
+        ```
+        """
+
     static let testsMethod = """
         ```python
         assert Stack().push(1) == 1

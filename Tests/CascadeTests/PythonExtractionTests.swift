@@ -87,6 +87,15 @@ import Testing
         #expect(tests == ["assert has_close_elements([1.0, 2.0], 1.5) == True"])
     }
 
+    @Test func unittestAssertionsBecomePlainAsserts() {
+        let tests = python.extractTests(from: ModelOutputCorpus.testsUnittestClass, for: context, limit: 4)
+        #expect(tests == [
+            "assert has_close_elements([1.0, 1.05], 0.1) == True",
+            "assert has_close_elements([2.0, 2.01, 9.0], 0.1)",
+            "assert not (has_close_elements([1.0, 5.0], 0.5))",
+        ])
+    }
+
     @Test func completionsTestOutputIsReadAfterTheAssertSeed() {
         let prompt = PromptLibrary.tests(for: context, count: 3, python.vocabulary)
         let raw = prompt.extractable("has_close_elements([1.0], 0.1) == False\nassert has_close_elements([1.0, 1.0], 0.1) == True\n", api: .completions)

@@ -49,7 +49,7 @@ public struct CascadeEngine: CompletionEngine {
         let clock = ContinuousClock()
         let start = clock.now
         let language = languages.language(languageId: request.languageId, uri: request.uri)
-            ?? UnsupportedLanguage(languageId: request.languageId)
+            ?? UnsupportedLanguage(languageId: request.languageId, supported: languages.supportedIds)
         let context = language.context(in: request.text, line: request.line, utf16Column: request.utf16Column)
         let id = makeID()
 

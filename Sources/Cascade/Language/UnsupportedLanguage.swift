@@ -4,6 +4,8 @@ import Foundation
 /// reported `unverified` with the reason.
 struct UnsupportedLanguage: LanguageSupport {
     let languageId: String
+    /// The ids that are supported, for the reason text.
+    var supported: [String] = LanguageRegistry.standard.supportedIds
     var fileExtensions: [String] { [] }
     var vocabulary: PromptVocabulary {
         PromptVocabulary(
@@ -12,10 +14,10 @@ struct UnsupportedLanguage: LanguageSupport {
     }
 
     func context(in text: String, line: Int, utf16Column: Int?) -> CompletionContext {
-        let supported = LanguageRegistry.standard.supportedIds.joined(separator: ", ")
+        let name = languageId.isEmpty ? "(none)" : languageId
         return PlainContext.at(
             text: text, line: line, languageId: languageId,
-            reason: "language '\(languageId)' is not supported for tested completion (supported: \(supported)); plain completion")
+            reason: "language '\(name)' is not supported for tested completion (supported: \(supported.joined(separator: ", "))); plain completion")
     }
 
     func extractSolution(from raw: String, for context: CompletionContext) -> SolutionCandidate? { nil }

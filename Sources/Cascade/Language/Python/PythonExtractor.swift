@@ -191,7 +191,8 @@ struct PythonExtractor {
         var statements: [String] = []
         var index = 0
         while index < lines.count {
-            let stripped = lines[index].trimmingCharacters(in: .whitespaces)
+            var stripped = lines[index].trimmingCharacters(in: .whitespaces)
+            if let converted = unittestAssertion(stripped) { stripped = converted }
             guard stripped.hasPrefix("assert ") || stripped.hasPrefix("assert(") else {
                 index += 1
                 continue
@@ -214,6 +215,33 @@ struct PythonExtractor {
             }
         }
         return statements
+    }
+
+    /// `self.assertEqual(a, b)`, `self.assertTrue(x)` and `self.assertFalse(x)` on one line,
+    /// rewritten as plain asserts (small models often answer with a unittest class).
+    static func unittestAssertion(_ line: String) -> String? {
+        let text = String(PythonScanner.stripComment(line)).trimmingCharacters(in: .whitespaces)
+        for method in ["assertEqual", "assertTrue", "assertFalse"] {
+            let prefix = "self.\(method)("
+            guard text.hasPrefix(prefix), text.hasSuffix(")"), PythonSyntaxCheck.problem(in: text) == nil else { continue }
+            let inner = String(text.dropFirst(prefix.count).dropLast())
+            var arguments: [String] = []
+            var rest = Substring(inner)
+            while let comma = PythonScanner.firstOutside(String(rest), where: { char, depth in char == "," && depth == 0 }) {
+                let head = String(rest)[..<comma]
+                arguments.append(head.trimmingCharacters(in: .whitespaces))
+                rest = String(rest)[String(rest).index(after: comma)...]
+            }
+            arguments.append(rest.trimmingCharacters(in: .whitespaces))
+            arguments.removeAll { $0.isEmpty }
+            switch method {
+            case "assertEqual" where arguments.count >= 2: return "assert \(arguments[0]) == \(arguments[1])"
+            case "assertTrue" where !arguments.isEmpty: return "assert \(arguments[0])"
+            case "assertFalse" where !arguments.isEmpty: return "assert not (\(arguments[0]))"
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// Whether `text` uses `name` as an identifier (a call, or an attribute for a method).
