@@ -101,6 +101,18 @@ import Testing
         #expect(program.contains("        return len(self.items)\n\n    def size(self):"))
     }
 
+    @Test func cursorBelowTheLastMethodOfAClass() {
+        let text = "class A:\n    def f(self):\n        \"\"\"Doc.\"\"\"\n\n\n"
+        let context = python.context(in: text, line: 4, utf16Column: 0)
+        #expect(context.kind == .method)
+        #expect(context.startLine == 3)
+        #expect(context.endLine == 5)
+        #expect(context.programTail == "")
+        let nested = python.context(in: "def outer():\n    def inner():\n        \"\"\"Doc.\"\"\"\n\n\n", line: 4, utf16Column: 0)
+        #expect(nested.kind == .nestedFunction)
+        #expect(nested.endLine == 5)
+    }
+
     @Test func nestedFunctionIsUntestableWithAReason() {
         let text = "def outer(x):\n    def inner(y):\n        \"\"\"Add x.\"\"\"\n\n    return inner(1)\n"
         let context = python.context(in: text, line: 3, utf16Column: 8)

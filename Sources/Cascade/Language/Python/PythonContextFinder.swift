@@ -20,8 +20,7 @@ struct PythonContextFinder {
         guard let innermost = containing.max(by: { statements[$0].indent < statements[$1].indent }) else {
             return plain(line: cursor, reason: Self.outsideReason)
         }
-        let ancestors = containing.filter { statements[$0].indent < statements[innermost].indent }
-            .sorted { statements[$0].indent < statements[$1].indent }
+        let ancestors = enclosingStatements(of: innermost)
         let target = statements[innermost]
         let name = target.definedName ?? "?"
 
@@ -33,21 +32,16 @@ struct PythonContextFinder {
         }
         if let outerDef = ancestors.last(where: { statements[$0].isDef }) {
             let outer = statements[outerDef].definedName ?? "?"
-            return function(at: innermost, cursor: cursor, kind: .nestedFunction, classIndex: nil,
-                            unit: ancestors.first ?? outerDef,
+            return function(at: innermost, cursor: cursor, kind: .nestedFunction, classIndex: nil, unit: ancestors[0],
                             reason: "nested function '\(name)' inside '\(outer)' cannot be tested in isolation; plain completion checked for syntax only")
         }
-        if let classIndex = ancestors.last {
-            if ancestors.count > 1 || statements[classIndex].indent != 0 {
-                return function(at: innermost, cursor: cursor, kind: .nestedFunction, classIndex: nil,
-                                unit: ancestors.first ?? classIndex,
-                                reason: "method '\(name)' of a nested class cannot be tested in isolation; plain completion checked for syntax only")
+        if let outermost = ancestors.first {
+            if ancestors.count == 1 && statements[outermost].isClass {
+                return function(at: innermost, cursor: cursor, kind: .method, classIndex: outermost, unit: outermost, reason: nil)
             }
-            return function(at: innermost, cursor: cursor, kind: .method, classIndex: classIndex, unit: classIndex, reason: nil)
-        }
-        if target.indent != 0 {
-            return function(at: innermost, cursor: cursor, kind: .nestedFunction, classIndex: nil, unit: innermost,
-                            reason: "function '\(name)' is inside an indented block and cannot be tested in isolation; plain completion checked for syntax only")
+            let what = ancestors.contains { statements[$0].isClass } ? "method '\(name)' of a nested class" : "function '\(name)' inside an indented block"
+            return function(at: innermost, cursor: cursor, kind: .nestedFunction, classIndex: nil, unit: outermost,
+                            reason: "\(what) cannot be tested in isolation; plain completion checked for syntax only")
         }
         return function(at: innermost, cursor: cursor, kind: .function, classIndex: nil, unit: innermost, reason: nil)
     }
@@ -55,6 +49,22 @@ struct PythonContextFinder {
     static let outsideReason = "the cursor is not inside a function; plain completion checked for syntax only"
 
     // MARK: - Containment
+
+    /// The statements whose blocks hold the statement at `index`, outermost first.
+    private func enclosingStatements(of index: Int) -> [Int] {
+        let statements = source.statements
+        var result: [Int] = []
+        var indent = statements[index].indent
+        var candidate = index - 1
+        while candidate >= 0 && indent > 0 {
+            if statements[candidate].indent < indent {
+                result.insert(candidate, at: 0)
+                indent = statements[candidate].indent
+            }
+            candidate -= 1
+        }
+        return result
+    }
 
     /// Whether `line` belongs to the definition at `index`: from its decorators to its last
     /// line, plus the blank lines after it while its body is still empty or a placeholder.
@@ -157,12 +167,12 @@ struct PythonContextFinder {
             promptCode = joinedProgram(promptPreamble(preambleItems), headerText + lead)
         case .method:
             programHead = joinedProgram(preamble, source.text(unitStart..<start) + lead)
-            programTail = source.text(end..<unitEnd)
+            programTail = source.text(end..<max(end, unitEnd))
             promptCode = joinedProgram(promptPreamble(preambleItems), source.text(unitStart..<start) + lead)
         case .nestedFunction, .plain:
             // A syntax check compiles the whole enclosing top-level definition.
             programHead = source.text(unitStart..<start) + lead
-            programTail = source.text(end..<unitEnd)
+            programTail = source.text(end..<max(end, unitEnd))
             promptCode = joinedProgram(promptPreamble(preambleItems), source.text(unitStart..<start) + lead)
         }
         if lead.isEmpty && promptCode.hasSuffix("\n") == false { promptCode += "\n" }
