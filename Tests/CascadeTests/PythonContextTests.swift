@@ -161,6 +161,8 @@ import Testing
         #expect(context.entryPoint == "fetch")
         #expect(context.startLine == 2)
         #expect(context.endLine == 4)
+        #expect(!context.bodyIsPlaceholder)
+        #expect(python.context(in: "def f():\n    pass\n", line: 0, utf16Column: 0).bodyIsPlaceholder)
     }
 
     @Test func registryFindsLanguagesByIdAndExtension() {

@@ -102,6 +102,9 @@ public struct CompletionContext: Sendable, Equatable {
     public var programTail: String
     /// Why this context cannot be tested; nil when it can.
     public var untestableReason: String?
+    /// Whether the function has no body yet (empty, `pass` or `...`): what the
+    /// "Generate function from docstring" code action looks for.
+    public var bodyIsPlaceholder: Bool
 
     public init(
         languageId: String, kind: Kind, entryPoint: String? = nil, className: String? = nil,
@@ -109,7 +112,7 @@ public struct CompletionContext: Sendable, Equatable {
         preamble: String = "", promptCode: String = "", promptTail: String = "", bodyIndent: String = "    ",
         startLine: Int, endLine: Int, completionLead: String = "", prefix: String = "",
         suffix: String = "", programHead: String = "", programTail: String = "",
-        untestableReason: String? = nil
+        untestableReason: String? = nil, bodyIsPlaceholder: Bool = true
     ) {
         self.languageId = languageId
         self.kind = kind
@@ -130,6 +133,7 @@ public struct CompletionContext: Sendable, Equatable {
         self.programHead = programHead
         self.programTail = programTail
         self.untestableReason = untestableReason
+        self.bodyIsPlaceholder = bodyIsPlaceholder
     }
 
     /// Whether candidates can be checked by tests (a function or a method of a top-level class).

@@ -185,7 +185,8 @@ struct PythonContextFinder {
             decorators: decorators, preamble: preamble, promptCode: promptCode,
             bodyIndent: bodyIndent, startLine: start, endLine: end, completionLead: lead,
             prefix: source.text(0..<start), suffix: source.text(end..<source.lines.count),
-            programHead: programHead, programTail: programTail, untestableReason: reason)
+            programHead: programHead, programTail: programTail, untestableReason: reason,
+            bodyIsPlaceholder: body.isPlaceholder)
     }
 
     private func plain(line: Int, reason: String) -> CompletionContext {
