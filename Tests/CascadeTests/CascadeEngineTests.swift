@@ -49,6 +49,19 @@ import Testing
         #expect(!small.requests.first(where: ScriptedModel.isTestPrompt)!.prompt.messages[1].content.contains("return a + b"))
     }
 
+    @Test func completionsAPITiersContinueTheRawPrompt() async throws {
+        var tier = F.small
+        tier.api = .completions
+        let small = ScriptedModel(solutions: ["    return a + b\n"], tests: ["add(1, 2) == 3\nassert add(2, 2) == 4\n"])
+        let report = try await engine([tier], models: ["small": small]).complete(F.request(), progress: { _ in }).report
+        #expect(report.status == .passed)
+        #expect(report.completion == "    return a + b\n")
+        #expect(report.tests == ["assert add(1, 2) == 3", "assert add(2, 2) == 4"])
+        let solution = try #require(small.requests.first { !ScriptedModel.isTestPrompt($0) })
+        #expect(solution.prompt.text.hasSuffix("def add(a, b):\n    \"\"\"Return the sum of a and b.\"\"\"\n"))
+        #expect(solution.stop.contains("\ndef "))
+    }
+
     @Test func escalatesToTheSecondTierWithInheritedTests() async throws {
         let small = ScriptedModel(solutions: [F.bad], tests: [F.testsAB])
         let medium = ScriptedModel(solutions: [F.good], tests: [F.testsBC])
