@@ -17,7 +17,8 @@ import Testing
         let small = ScriptedModel(solutions: [F.good], tests: [F.testsAB])
         let medium = ScriptedModel(solutions: [F.good], tests: [F.testsAB])
         let log = ProgressLog()
-        let result = try await engine([F.small, F.medium], models: ["small": small, "medium": medium])
+        let executor = F.executor()
+        let result = try await engine([F.small, F.medium], models: ["small": small, "medium": medium], executor: executor)
             .complete(F.request(), progress: log.callback)
         let report = result.report
         #expect(report.status == .passed)
@@ -30,6 +31,8 @@ import Testing
         #expect(report.tiers[0].score == 1)
         #expect(report.tiers[0].bestPassed == 2)
         #expect(medium.requests.isEmpty)
+        // Three identical samples run once in the sandbox but count three times in the score.
+        #expect(executor.recordedJobs.count == 1 && executor.recordedJobs[0].solutions.count == 1)
         // 300 output tokens at $1/M; the input is free.
         #expect(abs(report.totalCostUSD - 0.0003) < 1e-12)
         // The medium tier alone: 600 input at $2/M + 300 output at $10/M, estimated.

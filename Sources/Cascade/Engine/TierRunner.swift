@@ -111,11 +111,18 @@ struct TierRunner: Sendable {
             return attempt
         }
 
+        // Identical programs (common at small sizes) run once; their rows are shared.
+        var uniquePrograms: [String] = []
+        let rowOf = candidates.map { candidate in
+            if let row = uniquePrograms.firstIndex(of: candidate.program) { return row }
+            uniquePrograms.append(candidate.program)
+            return uniquePrograms.count - 1
+        }
         let testStart = clock.now
         let matrix: PassMatrix
         do {
             matrix = try await executor.run(TestJob(
-                language: context.languageId, solutions: candidates.map(\.program), tests: tests, limits: execution))
+                language: context.languageId, solutions: uniquePrograms, tests: tests, limits: execution))
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
             attempt.best = 0
@@ -125,7 +132,7 @@ struct TierRunner: Sendable {
         }
         attempt.report.testMs = milliseconds(since: testStart, clock)
 
-        let passes = candidates.indices.map { row in
+        let passes = rowOf.map { row in
             tests.indices.map { column in
                 row < matrix.outcomes.count && column < matrix.outcomes[row].count && matrix.outcomes[row][column].passed
             }
@@ -133,7 +140,7 @@ struct TierRunner: Sendable {
         let outcome = AgreementScoring.score(passes, k: max(k, 1), rule: scoring)
         if tests.isEmpty {
             // Nothing to agree on: prefer a candidate that at least loads.
-            attempt.best = candidates.indices.first { $0 >= matrix.loadErrors.count || matrix.loadErrors[$0] == nil } ?? 0
+            attempt.best = candidates.indices.first { rowOf[$0] >= matrix.loadErrors.count || matrix.loadErrors[rowOf[$0]] == nil } ?? 0
             attempt.report.error = attempt.report.error ?? "no usable tests"
         } else {
             attempt.best = outcome.best
