@@ -96,6 +96,12 @@ import Testing
         ])
     }
 
+    @Test func doctestExamplesBecomeAsserts() {
+        let raw = "```python\n>>> has_close_elements([1.0, 2.0], 0.5)\nFalse\n>>> x = 3\n>>> has_close_elements([1.0, 1.2], 0.5)\nTrue\n```"
+        let tests = python.extractTests(from: raw, for: context, limit: 4)
+        #expect(tests == ["assert has_close_elements([1.0, 2.0], 0.5) == False", "assert has_close_elements([1.0, 1.2], 0.5) == True"])
+    }
+
     @Test func completionsTestOutputIsReadAfterTheAssertSeed() {
         let prompt = PromptLibrary.tests(for: context, count: 3, python.vocabulary)
         let raw = prompt.extractable("has_close_elements([1.0], 0.1) == False\nassert has_close_elements([1.0, 1.0], 0.1) == True\n", api: .completions)

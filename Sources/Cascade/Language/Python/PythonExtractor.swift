@@ -193,6 +193,12 @@ struct PythonExtractor {
         while index < lines.count {
             var stripped = lines[index].trimmingCharacters(in: .whitespaces)
             if let converted = unittestAssertion(stripped) { stripped = converted }
+            if stripped.hasPrefix(">>> "), index + 1 < lines.count,
+               let converted = doctestAssertion(stripped, expected: lines[index + 1]) {
+                statements.append(converted)
+                index += 2
+                continue
+            }
             guard stripped.hasPrefix("assert ") || stripped.hasPrefix("assert(") else {
                 index += 1
                 continue
@@ -215,6 +221,18 @@ struct PythonExtractor {
             }
         }
         return statements
+    }
+
+    /// `>>> f(1)` followed by `2`, as `assert f(1) == 2`; nil when either line is not a
+    /// single well-formed expression.
+    static func doctestAssertion(_ line: String, expected: String) -> String? {
+        let call = String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces)
+        let value = expected.trimmingCharacters(in: .whitespaces)
+        guard !call.isEmpty, !value.isEmpty, !value.hasPrefix(">>>"), !value.hasPrefix("..."),
+              !value.hasPrefix("Traceback"), !call.hasPrefix("print("), !call.contains("="),
+              PythonSyntaxCheck.problem(in: call) == nil, PythonSyntaxCheck.problem(in: value) == nil
+        else { return nil }
+        return "assert \(call) == \(value)"
     }
 
     /// `self.assertEqual(a, b)`, `self.assertTrue(x)` and `self.assertFalse(x)` on one line,
