@@ -14,7 +14,7 @@ final class ChildProcess: Sendable {
     private let exit = Mutex<Int32?>(nil)
     private let waiters = Mutex<[CheckedContinuation<Int32, Never>]>([])
     /// Write end of the child's stdin pipe, kept open for the child's lifetime when asked for.
-    private let stdinWriter: Int32?
+    private let stdinWriter: Mutex<Int32?>
 
     struct SpawnError: Error, CustomStringConvertible {
         var executable: String
@@ -72,14 +72,19 @@ final class ChildProcess: Sendable {
             throw SpawnError(executable: executable, code: result)
         }
         self.pid = pid
-        self.stdinWriter = holdStdinOpen ? pipeEnds[1] : nil
+        self.stdinWriter = Mutex(holdStdinOpen ? pipeEnds[1] : nil)
         let thread = Thread { [self] in reap() }
         thread.name = "reap \(pid)"
         thread.start()
     }
 
-    deinit {
-        if let stdinWriter { close(stdinWriter) }
+    deinit { closeStdin() }
+
+    /// Closes our end of the child's stdin pipe: the child reads EOF, exactly as when this
+    /// process dies.
+    func closeStdin() {
+        let fd: Int32? = stdinWriter.withLock { fd in defer { fd = nil }; return fd }
+        if let fd { close(fd) }
     }
 
     private func reap() {
@@ -88,6 +93,7 @@ final class ChildProcess: Sendable {
         // Exited: its code; killed by a signal: 128 + signal, as shells report it.
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         exit.withLock { $0 = code }
+        closeStdin()
         let pending = waiters.withLock { list in defer { list = [] }; return list }
         pending.forEach { $0.resume(returning: code) }
     }

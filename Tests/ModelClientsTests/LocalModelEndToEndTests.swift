@@ -77,7 +77,7 @@ struct LocalServerSupervisorTests {
     @Test func closingOurEndOfStdinKillsTheSupervisedChild() async throws {
         let python = try #require(ChildProcess.which("python3"))
         let marker = NSTemporaryDirectory() + "cascade-supervised-\(UUID().uuidString).pid"
-        var supervisor: ChildProcess? = try ChildProcess(
+        let supervisor = try ChildProcess(
             executable: python,
             arguments: ["-c", LocalServerManager.supervisorScript, "/bin/sh", "-c", "echo $$ > \(marker); exec sleep 300"],
             environment: ProcessInfo.processInfo.environment, logPath: nil, holdStdinOpen: true)
@@ -86,11 +86,8 @@ struct LocalServerSupervisorTests {
         }
         let sleeper = try #require(Int32((try String(contentsOfFile: marker, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(sleeper, 0) == 0)
-        let watched = try #require(supervisor)
-        supervisor = nil  // as if Cascade died: the pipe's write end closes
-        _ = watched.exitCode
-        let code = await watched.wait()
-        #expect(code == 0)
+        supervisor.closeStdin()  // what the kernel does when Cascade dies, even by SIGKILL
+        _ = await supervisor.wait()  // returns: the supervisor ended on EOF
         // The sleeper was the supervisor's child; once reaped it no longer exists.
         let deadline = Date().addingTimeInterval(5)
         while kill(sleeper, 0) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
