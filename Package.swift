@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "ProcessesTests", dependencies: ["Processes"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Processes", "Cascade"]),
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "TestSupport"]),
-        .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "Cascade", "TestSupport"]),
+        .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "Cascade", "TestSupport", "Processes"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Cascade"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "Cascade", "TestSupport"]),
