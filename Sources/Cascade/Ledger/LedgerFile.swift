@@ -43,6 +43,16 @@ public struct LedgerFile: Sendable {
             throw LedgerFileError(description: "cannot open ledger \(path): \(String(cString: strerror(errno))); set CASCADE_HOME to a writable directory")
         }
         defer { close(fd) }
+        // A crash may have left a torn last line: start on a fresh line so this one stays readable.
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_size > 0 {
+            var last: UInt8 = 0
+            let readFD = open(path, O_RDONLY | O_CLOEXEC)
+            if readFD >= 0 {
+                if pread(readFD, &last, 1, status.st_size - 1) == 1, last != UInt8(ascii: "\n") { line.insert(UInt8(ascii: "\n"), at: 0) }
+                close(readFD)
+            }
+        }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count else {
             throw LedgerFileError(description: "short write to ledger \(path) (\(written) of \(line.count) bytes): \(String(cString: strerror(errno))); check free disk space")
