@@ -28,13 +28,21 @@ extension LanguageServer {
         guard let engine else {
             throw ResponseError(.requestFailed, (engineProblem ?? "no completion engine") + "; fix the configuration and send workspace/didChangeConfiguration")
         }
-        for (otherID, work) in pending where work.supersedableURI == uri {
-            cancel(otherID, "superseded by a newer completion request for \(uri)")
+        // Completions supersede completions; an explicit "generate" is neither superseded nor superseding.
+        let supersedes: Bool
+        switch answer {
+        case .inline, .list: supersedes = true
+        case .codeAction, .applyEdit: supersedes = false
+        }
+        if supersedes {
+            for (otherID, work) in pending where work.supersedableURI == uri {
+                cancel(otherID, "superseded by a newer completion request for \(uri)")
+            }
         }
         let request = CompletionRequest(
             text: document.text, line: position.line, utf16Column: utf16Column,
             languageId: document.languageId, uri: uri, mode: mode)
-        pending[id] = PendingWork(task: nil, supersedableURI: uri, progressToken: nil)
+        pending[id] = PendingWork(task: nil, supersedableURI: supersedes ? uri : nil, progressToken: nil)
         pending[id]?.task = Task {
             await self.runCascade(id: id, request: request, engine: engine, document: document, position: position, explicitToken: token, answer: answer)
         }

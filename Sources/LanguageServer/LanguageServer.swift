@@ -115,8 +115,16 @@ public actor LanguageServer {
                 let ledger = self.ledger
                 pending[id] = PendingWork()
                 pending[id]?.task = Task {
-                    let summary = await ledger.summary()
-                    self.complete(id, Result { try JSONValue(encoding: summary) }.mapError { ResponseError(.internalError, "\($0)") })
+                    let session = await ledger.summary()
+                    let allTime = await ledger.allTime()
+                    self.complete(id, Result {
+                        var answer = try JSONValue(encoding: session)
+                        if case .object(var members) = answer {
+                            members["allTime"] = try JSONValue(encoding: allTime)
+                            answer = .object(members)
+                        }
+                        return answer
+                    }.mapError { ResponseError(.internalError, "\($0)") })
                 }
             default:
                 reply(id, .failure(ResponseError(.methodNotFound, "unknown method '\(method)'")))

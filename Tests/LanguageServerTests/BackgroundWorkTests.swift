@@ -43,6 +43,22 @@ import Testing
         _ = await harness.stop()
     }
 
+    @Test func anExplicitGenerateIsNotSupersededByACompletion() async throws {
+        let harness = hangingHarness()
+        try await harness.start()
+        var started = harness.engine.started.makeAsyncIterator()
+        let generate = harness.client.send("workspace/executeCommand", [
+            "command": "cascade.generateFromDocstring", "arguments": [["uri": .string(ServerHarness.uri), "line": 0]],
+        ])
+        _ = await started.next()
+        harness.engine.script.hang = false
+        #expect(await harness.client.request("textDocument/inlineCompletion", harness.inlineParams()).value?["items"]?[0] != nil)
+        #expect(harness.engine.cancellations == 0)
+        harness.client.notify("$/cancelRequest", ["id": generate.json])
+        #expect(await harness.client.answer(to: generate).failureCode == ErrorCode.requestCancelled)
+        _ = await harness.stop()
+    }
+
     @Test func cancelRequestAnswersCancelledAndStopsTheEngine() async throws {
         let harness = hangingHarness()
         try await harness.start()

@@ -24,6 +24,7 @@ import Testing
         #expect(abs((ledger["baselineUSD"]?.doubleValue ?? 0) - baseline) < 1e-12)
         #expect(abs((ledger["savedUSD"]?.doubleValue ?? 0) - (baseline - spent)) < 1e-12)
         #expect(ledger["accepted"] == 1)
+        #expect(ledger["allTime"]?["requests"] == 3)  // in-memory ledger: all time is this session
         #expect(ledger["byTier"]?["small"]?["requests"] == 2)
         #expect(abs((ledger["byTier"]?["medium"]?["spentUSD"]?.doubleValue ?? 0) - 0.0001) < 1e-12)
         _ = await harness.stop()

@@ -8,6 +8,8 @@ import Foundation
 public actor Ledger {
     public let file: LedgerFile?
     private var session = LedgerSummary()
+    /// Totals over the file and this session, read from the file on first use.
+    private var allTimeCache: LedgerSummary?
     private let diskQueue = DispatchQueue(label: "cascade.ledger.disk")
     private let reportFailure: @Sendable (String) -> Void
 
@@ -32,9 +34,14 @@ public actor Ledger {
     /// Totals since this ledger was created.
     public func summary() -> LedgerSummary { session }
 
-    /// Totals over everything in the file (earlier sessions included).
+    /// Totals over everything in the file (earlier sessions included); the file is read once.
     public func allTime() -> LedgerSummary {
-        LedgerSummary(entries: file?.read().entries ?? [])
+        if let allTimeCache { return allTimeCache }
+        guard let file else { return session }
+        diskQueue.sync {}  // this session's queued lines are in the file before it is read
+        let total = LedgerSummary(entries: file.read().entries)
+        allTimeCache = total
+        return total
     }
 
     /// Waits until every queued line is on disk.
@@ -46,6 +53,7 @@ public actor Ledger {
 
     private func append(_ entry: LedgerEntry) {
         session.add(entry)
+        allTimeCache?.add(entry)
         guard let file else { return }
         let reportFailure = self.reportFailure
         diskQueue.async {
