@@ -67,13 +67,10 @@ struct PythonFunction: Equatable {
         var firstBodyLine = signatureEnd + 1
         while firstBodyLine < bodyEnd, lines[firstBodyLine].allSatisfy({ $0 == " " || $0 == "\t" }) { firstBodyLine += 1 }
         if firstBodyLine < bodyEnd {
-            let first = lines[firstBodyLine].drop(while: { $0 == " " || $0 == "\t" })
-            let quote = first.hasPrefix("\"\"\"") ? "\"\"\"" : (first.hasPrefix("'''") ? "'''" : nil)
-            let prefixed = first.drop(while: { "rRbBuUfF".contains($0) })
-            let quote2 = quote ?? (prefixed.hasPrefix("\"\"\"") ? "\"\"\"" : (prefixed.hasPrefix("'''") ? "'''" : nil))
-            if let quote = quote2 {
-                let afterOpen = prefixed.dropFirst(3)
-                if afterOpen.contains(quote) {
+            // A docstring: optional string prefix letters, then triple quotes.
+            let opening = lines[firstBodyLine].drop(while: { $0 == " " || $0 == "\t" }).drop(while: { "rRbBuUfF".contains($0) })
+            if let quote = ["\"\"\"", "\'\'\'"].first(where: { opening.hasPrefix($0) }) {
+                if opening.dropFirst(3).contains(quote) {
                     docstringEnd = firstBodyLine
                 } else {
                     var cursor = firstBodyLine + 1
