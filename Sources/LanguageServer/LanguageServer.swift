@@ -86,6 +86,10 @@ public actor LanguageServer {
             reply(id, .failure(ResponseError(.invalidRequest, "'\(method)' after 'shutdown'; only 'exit' is accepted now")))
             return
         }
+        if pending[id] != nil {
+            reply(id, .failure(ResponseError(.invalidRequest, "request id \(id) is still in use by an unanswered request; use a fresh id")))
+            return
+        }
         do {
             switch method {
             case Method.initialize:

@@ -133,6 +133,23 @@ import Testing
         _ = await harness.stop()
     }
 
+    @Test func aReusedIdOfAPendingRequestIsRefused() async throws {
+        var script = FakeEngine.Script()
+        script.hang = true
+        let harness = ServerHarness(engine: FakeEngine(script))
+        try await harness.start()
+        var started = harness.engine.started.makeAsyncIterator()
+        let body = Message.request(id: .string("dup"), method: "textDocument/inlineCompletion", params: harness.inlineParams()).json.jsonString
+        harness.client.sendFrame(body: body)
+        _ = await started.next()
+        harness.client.sendFrame(body: body)
+        #expect(await harness.client.answer(to: .string("dup")).failureCode == .invalidRequest)
+        harness.engine.script.hang = false
+        harness.client.notify("$/cancelRequest", ["id": "dup"])
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
     @Test func thousandPipelinedRequests() async throws {
         let harness = try await started()
         let ids = (0..<1000).map { index in
