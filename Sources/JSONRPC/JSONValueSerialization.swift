@@ -10,11 +10,7 @@ extension JSONValue {
     /// Parses one JSON document.
     /// - Throws: `JSONConversionError` naming what was wrong with the bytes.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw JSONConversionError("invalid JSON: \(error.shortDescription)")
-        }
+        try JSONParser.parse(bytes)
     }
 
     /// The value as an instance of `T`, the way `JSONDecoder` would read it.
@@ -30,7 +26,7 @@ extension JSONValue {
     /// Any `Encodable` value as JSON (dates and keys as `JSONEncoder` writes them).
     public init(encoding value: some Encodable) throws {
         let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(data)
     }
 
     /// Compact UTF-8 JSON with sorted keys; non-finite numbers are written as `null`.

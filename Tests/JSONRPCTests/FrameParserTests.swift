@@ -95,3 +95,40 @@ private func frame(_ body: String, length: Int? = nil) -> [UInt8] {
         #expect(try JSONValue.parse(value.serialized()) == value)
     }
 }
+
+@Suite struct JSONParserTests {
+    private func parse(_ text: String) throws -> JSONValue { try JSONValue.parse(Array(text.utf8)) }
+
+    @Test func parsesEveryKindOfValue() throws {
+        #expect(try parse(#" {"a": [1, -2.5, 3e2, true, false, null, "x"], "b": {}} "#)
+            == ["a": [1, -2.5, 300.0, true, false, nil, "x"], "b": [:]])
+        #expect(try parse("9223372036854775807") == .int(Int.max))
+        #expect(try parse("92233720368547758080") == .double(92233720368547758080.0))
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        #expect(try parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00""#) == "a\"b\\c/d\n\té😀")
+        #expect(try parse(#""\ud83d""#) == "\u{FFFD}")
+    }
+
+    @Test func rejectsWhatJSONDoesNotAllow() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"raw\u{1}\"", "{} x", "'single'", "\"\\x\""] {
+            #expect(throws: JSONConversionError.self, "\(bad)") { try parse(bad) }
+        }
+    }
+
+    @Test func limitsNestingDepth() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONConversionError.self) { try parse(deep) }
+        let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect((try? parse(fine)) != nil)
+    }
+
+    @Test func agreesWithJSONEncoderOutput() throws {
+        struct Sample: Codable { var name = "é😀\n"; var values = [1.5, 2, -0.001]; var flag = true; var nested = ["k": 3] }
+        let value = try JSONValue(encoding: Sample())
+        #expect(value == ["name": "é😀\n", "values": [1.5, 2, -0.001], "flag": true, "nested": ["k": 3]])
+        let back = try value.decode(Sample.self)
+        #expect(back.name == "é😀\n" && back.values == [1.5, 2, -0.001])
+    }
+}
