@@ -155,6 +155,9 @@ public actor LanguageServer {
                 let uri = try decode(params, as: DidCloseTextDocumentParams.self, for: method).textDocument.uri
                 documents[uri] = nil
                 lastReports[uri] = nil
+                for (id, work) in pending where work.supersedableURI == uri {
+                    cancel(id, "\(uri) was closed")
+                }
             case Method.didSave:
                 let save = try decode(params, as: DidSaveTextDocumentParams.self, for: method)
                 if let text = save.text, var document = documents[save.textDocument.uri] {

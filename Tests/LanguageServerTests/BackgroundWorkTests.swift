@@ -123,6 +123,17 @@ import Testing
         _ = await harness.stop()
     }
 
+    @Test func closingTheDocumentCancelsItsCompletion() async throws {
+        let harness = hangingHarness()
+        try await harness.start()
+        var started = harness.engine.started.makeAsyncIterator()
+        let id = harness.client.send("textDocument/inlineCompletion", harness.inlineParams())
+        _ = await started.next()
+        harness.client.notify("textDocument/didClose", ["textDocument": ["uri": .string(ServerHarness.uri)]])
+        #expect(await harness.client.answer(to: id).failureCode == ErrorCode.requestCancelled)
+        _ = await harness.stop()
+    }
+
     @Test func shutdownCancelsPendingWork() async throws {
         let harness = hangingHarness()
         try await harness.start()
