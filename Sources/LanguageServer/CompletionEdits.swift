@@ -19,10 +19,10 @@ struct CompletionEdits {
 
     /// The region with the text of a cursor just after it (whitespace only) included,
     /// so indentation typed on a fresh line is replaced rather than doubled.
-    var inlineRange: Range {
+    var inlineRange: TextRange {
         var end = regionEnd
         if cursor > end, onlyWhitespace(from: end, to: cursor) { end = cursor }
-        return Range(start: regionStart, end: end)
+        return TextRange(start: regionStart, end: end)
     }
 
     /// What replaces `inlineRange`: the engine's text, without its final line break when
@@ -48,22 +48,22 @@ struct CompletionEdits {
             if lineHasBreak, main.hasSuffix("\n") { main.removeLast() }
             var additional: [TextEdit] = []
             if start.line < cursorLine {
-                additional.append(TextEdit(range: Range(start: start, end: Position(line: cursorLine, character: 0)), newText: ""))
+                additional.append(TextEdit(range: TextRange(start: start, end: Position(line: cursorLine, character: 0)), newText: ""))
             }
             if lineHasBreak, Position(line: cursorLine + 1, character: 0) < end {
-                additional.append(TextEdit(range: Range(start: Position(line: cursorLine + 1, character: 0), end: end), newText: ""))
+                additional.append(TextEdit(range: TextRange(start: Position(line: cursorLine + 1, character: 0), end: end), newText: ""))
             }
-            return (TextEdit(range: Range(start: Position(line: cursorLine, character: 0), end: lineEnd), newText: main), additional)
+            return (TextEdit(range: TextRange(start: Position(line: cursorLine, character: 0), end: lineEnd), newText: main), additional)
         }
         if cursorLine == start.line - 1, cursor.character >= lineEnd.character {
             // The usual case at the end of a docstring: insert after the cursor's line.
             var main = text
             if main.hasSuffix("\n") { main.removeLast() }
-            let additional = start < end ? [TextEdit(range: Range(start: start, end: end), newText: "")] : []
-            return (TextEdit(range: Range(start: lineEnd, end: lineEnd), newText: "\n" + main), additional)
+            let additional = start < end ? [TextEdit(range: TextRange(start: start, end: end), newText: "")] : []
+            return (TextEdit(range: TextRange(start: lineEnd, end: lineEnd), newText: "\n" + main), additional)
         }
         // Anywhere else: an empty main edit at the cursor, the real edit alongside.
-        return (TextEdit(range: Range(start: cursor, end: cursor), newText: ""), [TextEdit(range: Range(start: start, end: end), newText: text)])
+        return (TextEdit(range: TextRange(start: cursor, end: cursor), newText: ""), [TextEdit(range: TextRange(start: start, end: end), newText: text)])
     }
 
     private func onlyWhitespace(from: Position, to: Position) -> Bool {

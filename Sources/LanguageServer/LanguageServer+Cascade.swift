@@ -57,15 +57,15 @@ extension LanguageServer {
         let connection = self.connection
         if let token {
             pending[id]?.progressToken = token
-            connection.notify(Method.progress, ["token": token, "value": ["kind": "begin", "title": "Cascade", "cancellable": true, "message": "starting"]])
+            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "begin", "title": "Cascade", "cancellable": true, "message": "starting"]])
         }
         let onProgress: @Sendable (CascadeProgress) -> Void = { step in
             guard let token else { return }
-            connection.notify(Method.progress, ["token": token, "value": ["kind": "report", "message": .string(step.message)]])
+            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "report", "message": .string(step.message)]])
         }
         func endProgress(_ message: String) {
             guard let token else { return }
-            connection.notify(Method.progress, ["token": token, "value": ["kind": "end", "message": .string(message)]])
+            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "end", "message": .string(message)]])
         }
         let result: CompletionResult
         do {
@@ -92,7 +92,7 @@ extension LanguageServer {
             lastEntryPoint[request.uri ?? ""] = entryPoint
         }
         let reportJSON = (try? JSONValue(encoding: report)) ?? .null
-        connection.notify(Method.cascadeReport, ["uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)], "report": reportJSON])
+        connection.notify(LSPMethod.cascadeReport, ["uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)], "report": reportJSON])
         guard pending[id] != nil else { return }
         if Task.isCancelled {
             complete(id, .failure(.cancelled()))
@@ -102,7 +102,7 @@ extension LanguageServer {
             document: document, encoding: encoding, cursor: position,
             startLine: result.startLine, endLine: result.endLine, text: report.completion)
         let usable = report.status != .failed && report.status != .cancelled && !report.completion.isEmpty
-        let accepted = Command(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
+        let accepted = LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
         switch answer {
         case .inline:
             guard usable else { complete(id, .success(["items": []])); return }
@@ -147,7 +147,7 @@ extension LanguageServer {
         progressCounter += 1
         let token = JSONValue.string("cascade-progress-\(progressCounter)")
         do {
-            _ = try await connection.request(Method.workDoneProgressCreate, ["token": token])
+            _ = try await connection.request(LSPMethod.workDoneProgressCreate, ["token": token])
             return token
         } catch {
             log("client refused a progress token: \(error)")
@@ -158,7 +158,7 @@ extension LanguageServer {
     /// Asks the client to apply an edit; false when it refused or failed.
     func applyEdit(label: String, _ edit: WorkspaceEdit) async -> Bool {
         do {
-            let answer = try await connection.request(Method.applyEdit, ["label": .string(label), "edit": try JSONValue(encoding: edit)])
+            let answer = try await connection.request(LSPMethod.applyEdit, ["label": .string(label), "edit": try JSONValue(encoding: edit)])
             return answer["applied"]?.boolValue ?? false
         } catch {
             log("workspace/applyEdit failed: \(error)")
@@ -177,10 +177,10 @@ extension LanguageServer {
 
 extension CompletionEdits {
     /// The engine's region as one multi-line range (for workspace edits).
-    var regionRange: Range {
+    var regionRange: TextRange {
         let start = Position(line: min(max(0, startLine), document.lineCount - 1), character: 0)
         let endLineClamped = max(endLine, startLine)
         let end = endLineClamped >= document.lineCount ? document.endPosition(encoding: encoding) : Position(line: endLineClamped, character: 0)
-        return Range(start: start, end: end)
+        return TextRange(start: start, end: end)
     }
 }

@@ -20,7 +20,7 @@ extension LanguageServer {
         let resolvable = clientCapabilities["textDocument"]?["codeAction"]?["resolveSupport"]?["properties"]?.arrayValue?.contains("edit") ?? false
         let action = CodeAction(
             title: Self.generateTitle, kind: "refactor.rewrite", edit: nil,
-            command: resolvable ? nil : Command(title: Self.generateTitle, command: CascadeCommand.generateFromDocstring, arguments: [argumentsJSON]),
+            command: resolvable ? nil : LSPCommand(title: Self.generateTitle, command: CascadeCommand.generateFromDocstring, arguments: [argumentsJSON]),
             data: argumentsJSON)
         return [try JSONValue(encoding: action)]
     }
@@ -30,7 +30,7 @@ extension LanguageServer {
         guard let data = action.data else {
             throw ResponseError(.invalidParams, "codeAction/resolve: the action has no 'data'; resolve only actions this server returned")
         }
-        let arguments = try decode(data, as: GenerateFromDocstringArguments.self, for: Method.codeActionResolve)
+        let arguments = try decode(data, as: GenerateFromDocstringArguments.self, for: LSPMethod.codeActionResolve)
         let cursor = try bodyPosition(arguments)
         try startCascade(id: id, uri: arguments.uri, position: cursor, mode: .full, token: nil, answer: .codeAction(action))
     }
@@ -95,6 +95,6 @@ extension LanguageServer {
             position = document.endPosition(encoding: encoding)
             if document.text.hasSuffix("\n") { text = String(text.dropFirst()) }
         }
-        return WorkspaceEdit(changes: [document.uri: [TextEdit(range: Range(start: position, end: position), newText: text)]])
+        return WorkspaceEdit(changes: [document.uri: [TextEdit(range: TextRange(start: position, end: position), newText: text)]])
     }
 }

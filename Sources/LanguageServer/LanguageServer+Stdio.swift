@@ -11,7 +11,7 @@ extension LanguageServer {
         let (input, output) = StandardIO.reserveStdoutForProtocol()
         let connection = JSONRPCConnection(inputFD: input, outputFD: output)
         let ledger = ledger ?? Ledger(file: LedgerFile.defaultLocation()) { [connection] problem in
-            connection.notify(Method.showMessage, ["type": 2, "message": .string("Cascade ledger: \(problem)")])
+            connection.notify(LSPMethod.showMessage, ["type": 2, "message": .string("Cascade ledger: \(problem)")])
         }
         let server = LanguageServer(connection: connection, engineFactory: engineFactory, ledger: ledger)
         let code = await server.run()

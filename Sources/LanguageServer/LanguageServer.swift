@@ -61,7 +61,7 @@ public actor LanguageServer {
             case .request(let id, let method, let params):
                 handleRequest(id: id, method: method, params: params)
             case .notification(let method, let params):
-                if method == Method.exit { return finish() }
+                if method == LSPMethod.exit { return finish() }
                 handleNotification(method: method, params: params)
             }
         }
@@ -78,7 +78,7 @@ public actor LanguageServer {
     // MARK: Dispatch
 
     func handleRequest(id: RequestID, method: String, params: JSONValue?) {
-        if phase == .uninitialized && method != Method.initialize {
+        if phase == .uninitialized && method != LSPMethod.initialize {
             reply(id, .failure(ResponseError(.serverNotInitialized, "'\(method)' before 'initialize'; send 'initialize' first")))
             return
         }
@@ -92,30 +92,30 @@ public actor LanguageServer {
         }
         do {
             switch method {
-            case Method.initialize:
+            case LSPMethod.initialize:
                 reply(id, .success(try initialize(params)))
-            case Method.shutdown:
+            case LSPMethod.shutdown:
                 shutdown()
                 reply(id, .success(.null))
-            case Method.inlineCompletion:
+            case LSPMethod.inlineCompletion:
                 let request = try decode(params, as: InlineCompletionParams.self, for: method)
                 let automatic = request.context?.triggerKind == 2
                 try startCascade(
                     id: id, uri: request.textDocument.uri, position: request.position, mode: automatic ? .firstTier : .full,
                     token: request.workDoneToken, answer: .inline(automatic: automatic))
-            case Method.completion:
+            case LSPMethod.completion:
                 let request = try decode(params, as: TextDocumentPositionParams.self, for: method)
                 let trigger = params?["context"]?["triggerKind"]?.intValue ?? 1
                 try startCascade(
                     id: id, uri: request.textDocument.uri, position: request.position, mode: trigger == 1 ? .full : .firstTier,
                     token: request.workDoneToken, answer: .list)
-            case Method.codeAction:
+            case LSPMethod.codeAction:
                 reply(id, .success(try codeActions(try decode(params, as: CodeActionParams.self, for: method))))
-            case Method.codeActionResolve:
+            case LSPMethod.codeActionResolve:
                 try resolveCodeAction(id: id, try decode(params, as: CodeAction.self, for: method))
-            case Method.executeCommand:
+            case LSPMethod.executeCommand:
                 try executeCommand(id: id, try decode(params, as: ExecuteCommandParams.self, for: method))
-            case Method.cascadeLedger:
+            case LSPMethod.cascadeLedger:
                 let ledger = self.ledger
                 pending[id] = PendingWork()
                 pending[id]?.task = Task {
@@ -144,34 +144,34 @@ public actor LanguageServer {
         if phase == .uninitialized { return }  // dropped, as LSP asks (exit is handled by the loop)
         do {
             switch method {
-            case Method.initialized, Method.setTrace:
+            case LSPMethod.initialized, LSPMethod.setTrace:
                 break
-            case Method.didOpen:
+            case LSPMethod.didOpen:
                 let open = try decode(params, as: DidOpenTextDocumentParams.self, for: method).textDocument
                 documents[open.uri] = TextDocument(uri: open.uri, languageId: open.languageId, version: open.version, text: open.text)
-            case Method.didChange:
+            case LSPMethod.didChange:
                 try didChange(try decode(params, as: DidChangeTextDocumentParams.self, for: method))
-            case Method.didClose:
+            case LSPMethod.didClose:
                 let uri = try decode(params, as: DidCloseTextDocumentParams.self, for: method).textDocument.uri
                 documents[uri] = nil
                 lastReports[uri] = nil
                 for (id, work) in pending where work.supersedableURI == uri {
                     cancel(id, "\(uri) was closed")
                 }
-            case Method.didSave:
+            case LSPMethod.didSave:
                 let save = try decode(params, as: DidSaveTextDocumentParams.self, for: method)
                 if let text = save.text, var document = documents[save.textDocument.uri] {
                     try document.apply(TextDocumentContentChangeEvent(range: nil, text: text), encoding: encoding)
                     documents[save.textDocument.uri] = document
                 }
-            case Method.didChangeConfiguration:
+            case LSPMethod.didChangeConfiguration:
                 reloadConfiguration(params?["settings"])
-            case Method.cancelRequest:
+            case LSPMethod.cancelRequest:
                 guard let id = params?["id"].flatMap(RequestID.init(json:)) else {
                     throw ResponseError(.invalidParams, "$/cancelRequest needs an 'id' (number or string)")
                 }
                 cancel(id, "cancelled by the client")
-            case Method.workDoneProgressCancel:
+            case LSPMethod.workDoneProgressCancel:
                 guard let token = params?["token"] else { throw ResponseError(.invalidParams, "window/workDoneProgress/cancel needs a 'token'") }
                 for (id, work) in pending where work.progressToken == token {
                     cancel(id, "cancelled from the progress indicator")
@@ -223,7 +223,7 @@ public actor LanguageServer {
         } catch {
             let keeping = engine != nil ? "; keeping the previous configuration" : "; completions are off until it is fixed"
             engineProblem = "Cascade configuration error (\(source)): \(error)"
-            connection.notify(Method.showMessage, ["type": 1, "message": .string(engineProblem! + keeping)])
+            connection.notify(LSPMethod.showMessage, ["type": 1, "message": .string(engineProblem! + keeping)])
             log(engineProblem! + keeping)
         }
     }
@@ -291,6 +291,6 @@ public actor LanguageServer {
     /// A warning the editor shows in its log (notifications cannot be answered with errors).
     func warn(_ message: String) {
         log(message)
-        connection.notify(Method.logMessage, ["type": 2, "message": .string(message)])
+        connection.notify(LSPMethod.logMessage, ["type": 2, "message": .string(message)])
     }
 }

@@ -8,28 +8,28 @@ import Testing
 
     @Test func utf16PositionsCountSurrogatePairs() throws {
         var doc = document("a😀b\nçd\n")
-        try doc.apply(TextDocumentContentChangeEvent(range: Range(start: Position(line: 0, character: 3), end: Position(line: 0, character: 4)), text: "B"), encoding: .utf16)
-        try doc.apply(TextDocumentContentChangeEvent(range: Range(start: Position(line: 1, character: 1), end: Position(line: 1, character: 2)), text: "D!"), encoding: .utf16)
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 3), end: Position(line: 0, character: 4)), text: "B"), encoding: .utf16)
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 1, character: 1), end: Position(line: 1, character: 2)), text: "D!"), encoding: .utf16)
         #expect(doc.text == "a😀B\nçD!\n")
     }
 
     @Test func utf8PositionsCountBytes() throws {
         var doc = document("é😀x\n")
-        try doc.apply(TextDocumentContentChangeEvent(range: Range(start: Position(line: 0, character: 6), end: Position(line: 0, character: 7)), text: "y"), encoding: .utf8)
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 6), end: Position(line: 0, character: 7)), text: "y"), encoding: .utf8)
         #expect(doc.text == "é😀y\n")
     }
 
     @Test func multiLineEditsAndCRLF() throws {
         var doc = document("one\r\ntwo\r\nthree")
         #expect(doc.line(1) == "two")
-        try doc.apply(TextDocumentContentChangeEvent(range: Range(start: Position(line: 0, character: 1), end: Position(line: 2, character: 2)), text: "X"), encoding: .utf16)
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 1), end: Position(line: 2, character: 2)), text: "X"), encoding: .utf16)
         #expect(doc.text == "oXree")
         #expect(doc.lineCount == 1)
     }
 
     @Test func characterPastTheLineIsClampedButALinePastTheEndIsAnError() throws {
         var doc = document("ab\ncd")
-        try doc.apply(TextDocumentContentChangeEvent(range: Range(start: Position(line: 0, character: 99), end: Position(line: 0, character: 99)), text: "!"), encoding: .utf16)
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 99), end: Position(line: 0, character: 99)), text: "!"), encoding: .utf16)
         #expect(doc.text == "ab!\ncd")
         #expect(throws: PositionError.self) { try doc.utf16Column(of: Position(line: 5, character: 0), encoding: .utf16) }
     }
@@ -47,23 +47,23 @@ import Testing
     @Test func inlineRangeCoversTheReplacedLinesAndTrailingIndentation() {
         // Engine inserts before line 2 (empty body) while the cursor sits after indentation on line 2.
         let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 2, character: 4), startLine: 2, endLine: 2, text: "    return 1\n")
-        #expect(edits.inlineRange == Range(start: Position(line: 2, character: 0), end: Position(line: 2, character: 4)))
+        #expect(edits.inlineRange == TextRange(start: Position(line: 2, character: 0), end: Position(line: 2, character: 4)))
         #expect(edits.inlineText == "    return 1")
     }
 
     @Test func listEditAtTheEndOfTheDocstringInsertsAfterTheLine() {
         let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 1, character: 14), startLine: 2, endLine: 3, text: "    return 1\n")
-        #expect(edits.listEdits.main == TextEdit(range: Range(start: Position(line: 1, character: 14), end: Position(line: 1, character: 14)), newText: "\n    return 1"))
-        #expect(edits.listEdits.additional == [TextEdit(range: Range(start: Position(line: 2, character: 0), end: Position(line: 3, character: 0)), newText: "")])
+        #expect(edits.listEdits.main == TextEdit(range: TextRange(start: Position(line: 1, character: 14), end: Position(line: 1, character: 14)), newText: "\n    return 1"))
+        #expect(edits.listEdits.additional == [TextEdit(range: TextRange(start: Position(line: 2, character: 0), end: Position(line: 3, character: 0)), newText: "")])
     }
 
     @Test func listEditRemovesReplacedLinesAboveAndBelowTheCursor() {
         let doc = TextDocument(uri: "u", languageId: "python", version: 1, text: "def f():\n    a = 1\n    b\n    pass\nx\n")
         let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 2, character: 5), startLine: 1, endLine: 4, text: "    return 2\n")
-        #expect(edits.listEdits.main == TextEdit(range: Range(start: Position(line: 2, character: 0), end: Position(line: 2, character: 5)), newText: "    return 2"))
+        #expect(edits.listEdits.main == TextEdit(range: TextRange(start: Position(line: 2, character: 0), end: Position(line: 2, character: 5)), newText: "    return 2"))
         #expect(edits.listEdits.additional == [
-            TextEdit(range: Range(start: Position(line: 1, character: 0), end: Position(line: 2, character: 0)), newText: ""),
-            TextEdit(range: Range(start: Position(line: 3, character: 0), end: Position(line: 4, character: 0)), newText: ""),
+            TextEdit(range: TextRange(start: Position(line: 1, character: 0), end: Position(line: 2, character: 0)), newText: ""),
+            TextEdit(range: TextRange(start: Position(line: 3, character: 0), end: Position(line: 4, character: 0)), newText: ""),
         ])
     }
 }

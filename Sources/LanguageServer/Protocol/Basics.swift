@@ -16,7 +16,7 @@ public struct Position: Sendable, Hashable, Codable, Comparable {
     }
 }
 
-public struct Range: Sendable, Hashable, Codable {
+public struct TextRange: Sendable, Hashable, Codable {
     public var start: Position
     public var end: Position
 
@@ -36,10 +36,10 @@ public struct VersionedTextDocumentIdentifier: Sendable, Hashable, Codable {
 }
 
 public struct TextEdit: Sendable, Hashable, Codable {
-    public var range: Range
+    public var range: TextRange
     public var newText: String
 
-    public init(range: Range, newText: String) {
+    public init(range: TextRange, newText: String) {
         self.range = range
         self.newText = newText
     }
@@ -49,7 +49,7 @@ public struct WorkspaceEdit: Sendable, Hashable, Codable {
     public var changes: [String: [TextEdit]]
 }
 
-public struct Command: Sendable, Hashable, Codable {
+public struct LSPCommand: Sendable, Hashable, Codable {
     public var title: String
     public var command: String
     public var arguments: [JSONValue]?

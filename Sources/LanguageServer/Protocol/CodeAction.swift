@@ -2,14 +2,14 @@ import JSONRPC
 
 public struct CodeActionParams: Sendable, Hashable, Codable {
     public var textDocument: TextDocumentIdentifier
-    public var range: Range
+    public var range: TextRange
 }
 
 public struct CodeAction: Sendable, Hashable, Codable {
     public var title: String
     public var kind: String?
     public var edit: WorkspaceEdit?
-    public var command: Command?
+    public var command: LSPCommand?
     /// What `codeAction/resolve` needs: `{uri, line}` of the def.
     public var data: JSONValue?
 }

@@ -16,8 +16,8 @@ public struct InlineCompletionItem: Sendable, Hashable, Codable {
     public var insertText: String
     public var filterText: String?
     /// The text to replace: from the start of the replaced lines to their end (or the cursor).
-    public var range: Range?
-    public var command: Command?
+    public var range: TextRange?
+    public var command: LSPCommand?
     /// Not in LSP's inline item; carried for clients that read it (`data.cascade`).
     public var data: JSONValue?
 }
@@ -39,7 +39,7 @@ public struct CompletionItem: Sendable, Hashable, Codable {
     public var insertTextFormat: Int?
     public var textEdit: TextEdit?
     public var additionalTextEdits: [TextEdit]?
-    public var command: Command?
+    public var command: LSPCommand?
     public var data: JSONValue?
 }
 

@@ -11,7 +11,7 @@ public struct DidOpenTextDocumentParams: Sendable, Hashable, Codable {
 
 /// A change: the whole text when `range` is nil, else `range` replaced by `text`.
 public struct TextDocumentContentChangeEvent: Sendable, Hashable, Codable {
-    public var range: Range?
+    public var range: TextRange?
     public var text: String
 }
 

@@ -1,5 +1,5 @@
-/// Method names the server handles or sends, in one place.
-public enum Method {
+/// LSPMethod names the server handles or sends, in one place.
+public enum LSPMethod {
     public static let initialize = "initialize"
     public static let initialized = "initialized"
     public static let shutdown = "shutdown"
