@@ -12,14 +12,23 @@ struct Runtime {
     var config: CascadeConfig { loaded.config }
 
     /// Loads the config by the lookup order of DESIGN.md §3.2 (`--config` first).
-    init(configPath: String?, workspaceRoot: String? = FileManager.default.currentDirectoryPath) throws {
+    init(configPath: String?) throws {
+        self.init(loaded: try Self.loadConfig(path: configPath))
+    }
+
+    init(loaded: LoadedConfig) {
+        self.loaded = loaded
+        models = ModelProvider()
+        executor = SandboxExecutor()
+    }
+
+    /// The config by the lookup order, the working directory as the workspace root.
+    static func loadConfig(path: String?) throws -> LoadedConfig {
         do {
-            loaded = try ConfigLoader(explicitPath: configPath, workspaceRoot: workspaceRoot).load()
+            return try ConfigLoader(explicitPath: path, workspaceRoot: FileManager.default.currentDirectoryPath).load()
         } catch {
             throw CLIError.usage(error.description)
         }
-        models = ModelProvider()
-        executor = SandboxExecutor()
     }
 
     /// The engine every command uses, with a cache of verified completions.

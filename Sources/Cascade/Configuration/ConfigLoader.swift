@@ -40,6 +40,11 @@ public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
 public struct LoadedConfig: Sendable, Equatable {
     public var config: CascadeConfig
     public var source: ConfigSource
+
+    public init(config: CascadeConfig, source: ConfigSource) {
+        self.config = config
+        self.source = source
+    }
 }
 
 /// Finds, reads and validates the configuration.
