@@ -25,7 +25,7 @@ let package = Package(
         // The LSP subset on top of JSONRPC, driving a `CompletionEngine`.
         .target(name: "LanguageServer", dependencies: ["JSONRPC", "Cascade"]),
         // Datasets, record/replay, baselines, the (k, l, θ) tuner, reports.
-        .target(name: "Evaluation", dependencies: ["Cascade"]),
+        .target(name: "Evaluation", dependencies: ["Cascade", "Processes"]),
         // The command line; nothing else.
         .executableTarget(
             name: "cascade",

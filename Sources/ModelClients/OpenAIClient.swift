@@ -40,11 +40,15 @@ public struct OpenAIClient: CodeModel {
     public let tier: TierConfig
     public let options: Options
     private let learned: LearnedFlags
+    /// Limits calls in flight across every `generate` on this client (solutions and tests
+    /// of one tier share it), so a one-request-at-a-time local server is not queued into.
+    private let gate: CallGate
 
     public init(tier: TierConfig, options: Options = Options()) {
         self.tier = tier
         self.options = options
         self.learned = LearnedFlags()
+        self.gate = CallGate(limit: options.maxConcurrentCalls)
     }
 
     /// Whether the server was seen ignoring `n` (then later requests don't send it).
@@ -153,7 +157,17 @@ public struct OpenAIClient: CodeModel {
     }
 
     private func attemptOnce(_ urlRequest: URLRequest, _ request: GenerationRequest) async throws -> CallOutcome {
-        let (data, response) = try await send(urlRequest, timeout: tier.timeoutSeconds)
+        // Wait for a slot before the deadline starts: a queued call is not a slow call.
+        try await gate.acquire()
+        let sent: (Data, URLResponse)
+        do {
+            sent = try await send(urlRequest, timeout: tier.timeoutSeconds)
+            await gate.release()
+        } catch {
+            await gate.release()
+            throw error
+        }
+        let (data, response) = sent
         guard let http = response as? HTTPURLResponse else { throw error(.transport("no HTTP response")) }
         let status = http.statusCode
         switch status {
@@ -236,6 +250,8 @@ public struct OpenAIClient: CodeModel {
         }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = "POST"
+        // URLRequest's own 60 s idle timeout would cut a slow CPU model short: our deadline rules.
+        urlRequest.timeoutInterval = tier.timeoutSeconds + 30
         urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
         try authorize(&urlRequest)
         let stop = request.stop.isEmpty ? nil : request.stop
