@@ -24,10 +24,12 @@ let package = Package(
         .target(name: "JSONRPC"),
         // The LSP subset on top of JSONRPC, driving a `CompletionEngine`.
         .target(name: "LanguageServer", dependencies: ["JSONRPC", "Cascade"]),
+        // Datasets, record/replay, baselines, the (k, l, θ) tuner, reports.
+        .target(name: "Evaluation", dependencies: ["Cascade", "Processes"]),
         // The command line; nothing else.
         .executableTarget(
             name: "cascade",
-            dependencies: ["Cascade", "Sandbox", "ModelClients", "LanguageServer"]
+            dependencies: ["Cascade", "Sandbox", "ModelClients", "LanguageServer", "Evaluation"]
         ),
         .executableTarget(
             name: "cascade-bench",
@@ -39,7 +41,8 @@ let package = Package(
         .testTarget(name: "ProcessesTests", dependencies: ["Processes"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Processes", "Cascade"]),
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "TestSupport"]),
-        .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "Cascade", "TestSupport"]),
+        .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "Cascade", "TestSupport", "Processes"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Cascade"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "Cascade", "TestSupport"]),
         // Real Neovim and Emacs driving the real `cascade lsp` binary.

@@ -1,0 +1,131 @@
+import Foundation
+
+/// How a `CascadeReport` reads to people: the terminal text of `cascade complete`, the LSP
+/// item `detail`, and a Markdown table for LSP documentation.
+public struct ReportFormatter: Sendable {
+    public init() {}
+
+    // MARK: - Terminal
+
+    /// The completion, the per-tier table, tier errors, and the one-line summary.
+    public func terminalText(_ report: CascadeReport) -> String {
+        var text = report.completion
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        if !text.isEmpty { text += "\n" }
+        if !report.tiers.isEmpty { text += table(report) }
+        for tier in report.tiers {
+            if let error = tier.error { text += "  \(tier.name): \(error)\n" }
+        }
+        text += summary(report) + "\n"
+        if let reason = report.reason { text += "  \(reason)\n" }
+        return text
+    }
+
+    static let columns = ["tier", "model", "samples", "tests", "best passed", "score", "accepted", "tokens", "cost", "time"]
+
+    /// The per-tier table, columns aligned with spaces.
+    public func table(_ report: CascadeReport) -> String {
+        let rows = [Self.columns] + report.tiers.map(cells)
+        let widths = Self.columns.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// One line: outcome, answering tier, tests, cost against the baseline, savings, time.
+    public func summary(_ report: CascadeReport) -> String {
+        var parts = [report.status.rawValue]
+        if let tier = report.acceptedTier { parts.append(report.status == .passed ? "accepted at \(tier)" : "answered by \(tier)") }
+        if let tier = report.tiers.first(where: { $0.name == report.acceptedTier }), tier.tests > 0 {
+            parts.append("\(tier.bestPassed)/\(tier.tests) tests")
+        } else if report.status == .cached {
+            parts.append("\(report.tests.count) tests")
+        }
+        var cost = "cost \(Self.dollars(report.totalCostUSD))"
+        if report.baselineCostUSD > 0 {
+            cost += " vs \(Self.dollars(report.baselineCostUSD)) for \(lastTierName(report) ?? "the last tier") alone"
+            if report.baselineIsEstimate { cost += " (estimated)" }
+            if let saved = report.savedFraction {
+                cost += String(format: ", saved %.0f%%", saved * 100)
+            }
+        }
+        parts.append(cost)
+        parts.append(Self.seconds(report.latencyMs))
+        return parts.joined(separator: " · ")
+    }
+
+    // MARK: - Language server
+
+    /// The completion item's `detail`, e.g. `✓ 12/12 tests · small · $0.00003`.
+    public func detail(_ report: CascadeReport) -> String {
+        let cost = Self.dollars(report.totalCostUSD, significant: 1)
+        let tier = report.tiers.first { $0.name == report.acceptedTier }
+        switch report.status {
+        case .passed:
+            return "✓ \(tier?.bestPassed ?? 0)/\(tier?.tests ?? 0) tests · \(report.acceptedTier ?? "?") · \(cost)"
+        case .cached:
+            return "✓ cached · \(report.tests.count) tests · \(report.acceptedTier ?? "?") · $0"
+        case .unverified:
+            if let tier, tier.tests > 0 {
+                return "? unverified · \(tier.bestPassed)/\(tier.tests) tests · \(tier.name) · \(cost)"
+            }
+            return "? unverified (untested) · \(report.acceptedTier ?? "?") · \(cost)"
+        case .failed:
+            return "✗ failed · \(cost)"
+        case .cancelled:
+            return "cancelled · \(cost)"
+        }
+    }
+
+    /// A Markdown summary line and per-tier table for LSP documentation.
+    public func markdown(_ report: CascadeReport) -> String {
+        var text = "**\(detail(report))**\n\n"
+        if let reason = report.reason { text += "_\(reason)_\n\n" }
+        if !report.tiers.isEmpty {
+            text += "| " + Self.columns.joined(separator: " | ") + " |\n"
+            text += "|" + Self.columns.map { _ in " --- |" }.joined() + "\n"
+            for tier in report.tiers {
+                text += "| " + cells(tier).map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |\n"
+            }
+            text += "\n"
+        }
+        text += summary(report) + "\n"
+        return text
+    }
+
+    // MARK: - Pieces
+
+    private func cells(_ tier: TierReport) -> [String] {
+        let tests = tier.inheritedTests > 0 ? "\(tier.tests) (\(tier.inheritedTests) inherited)" : "\(tier.tests)"
+        let accepted = tier.accepted ? "yes" : (tier.error != nil ? "skipped" : "no")
+        let tokens = "\(tier.promptTokens)+\(tier.completionTokens)" + (tier.usageEstimated ? "~" : "")
+        return [
+            tier.name, tier.model, "\(tier.samples)", tests, "\(tier.bestPassed)",
+            String(format: "%.2f/%.2f", tier.score, tier.threshold), accepted, tokens,
+            Self.dollars(tier.costUSD), Self.seconds(tier.generationMs + tier.testMs),
+        ]
+    }
+
+    private func lastTierName(_ report: CascadeReport) -> String? {
+        report.baselineIsEstimate ? nil : report.tiers.last?.name
+    }
+
+    /// Dollars with `significant` digits once below a cent (`$0.0000305`), else cents (`$0.42`);
+    /// trailing zeros past the cents are dropped.
+    public static func dollars(_ usd: Double, significant: Int = 3) -> String {
+        guard usd > 0 else { return "$0" }
+        let magnitude = Int(floor(log10(usd)))
+        let decimals = min(10, max(2, -magnitude + significant - 1))
+        var text = String(format: "%.\(decimals)f", usd)
+        while decimals > 2, text.hasSuffix("0"), text.split(separator: ".").last.map({ $0.count > 2 }) == true {
+            text.removeLast()
+        }
+        return "$" + text
+    }
+
+    static func seconds(_ milliseconds: Int) -> String {
+        milliseconds < 1000 ? "\(milliseconds) ms" : String(format: "%.1f s", Double(milliseconds) / 1000)
+    }
+}

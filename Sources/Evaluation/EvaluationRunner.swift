@@ -1,0 +1,141 @@
+import Cascade
+import Foundation
+
+/// Runs the cascade and each tier alone over problems and checks every answer against the
+/// problem's hidden test.
+public struct EvaluationRunner: Sendable {
+    /// Builds an engine for a config; the CLI passes the real `CascadeEngine`.
+    public typealias EngineFactory = @Sendable (CascadeConfig, any CodeModelProvider, any TestExecutor) -> any CompletionEngine
+
+    public let config: CascadeConfig
+    public let models: any CodeModelProvider
+    public let executor: any TestExecutor
+    public let makeEngine: EngineFactory
+    /// Progress lines (problem i/N, running accuracy and cost, time left).
+    public let log: @Sendable (String) -> Void
+
+    public init(
+        config: CascadeConfig, models: any CodeModelProvider, executor: any TestExecutor,
+        makeEngine: @escaping EngineFactory, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.config = config
+        self.models = models
+        self.executor = executor
+        self.makeEngine = makeEngine
+        self.log = log
+    }
+
+    /// The policies compared: the cascade, each tier alone with its k and l, each tier greedy.
+    public var settings: [(name: String, config: CascadeConfig)] {
+        var result: [(String, CascadeConfig)] = [("cascade", config)]
+        for tier in config.tiers {
+            var alone = config
+            alone.tiers = [tier]
+            alone.budget = BudgetConfig()
+            result.append(("tier:\(tier.name)", alone))
+        }
+        for tier in config.tiers {
+            var greedy = config
+            var tier = tier
+            tier.samples = 0
+            tier.temperature = 0
+            greedy.tiers = [tier]
+            greedy.budget = BudgetConfig()
+            result.append(("greedy:\(tier.name)", greedy))
+        }
+        return result
+    }
+
+    public func run(problems: [Problem]) async throws -> EvaluationSummary {
+        let started = ContinuousClock.now
+        var outcomes: [String: [ProblemOutcome]] = [:]
+        var excluded: [String] = []
+        let engines = settings.map { (name: $0.name, engine: makeEngine($0.config, models, executor)) }
+        for (index, problem) in problems.enumerated() {
+            try Task.checkCancellation()
+            if let reason = try await brokenHiddenTest(problem) {
+                excluded.append("\(problem.taskID): \(reason)")
+                log("[\(index + 1)/\(problems.count)] \(problem.taskID): excluded (\(reason))")
+                continue
+            }
+            for (name, engine) in engines {
+                outcomes[name, default: []].append(try await evaluate(problem, setting: name, engine: engine))
+            }
+            outcomes["oracle", default: []].append(oracle(for: problem, outcomes: outcomes))
+            let cascade = outcomes["cascade"] ?? []
+            let done = index + 1
+            let elapsed = Double((ContinuousClock.now - started).components.seconds)
+            let left = elapsed / Double(done) * Double(problems.count - done)
+            log(String(format: "[%d/%d] %@  cascade %d/%d passed, $%.6f so far, ~%.0f s left",
+                       done, problems.count, problem.taskID,
+                       cascade.filter(\.passedHiddenTest).count, cascade.count,
+                       cascade.map(\.costUSD).reduce(0, +), left))
+        }
+        let names = settings.map(\.name) + ["oracle"]
+        let summaries = names.map { SettingSummary.summarise(name: $0, outcomes: outcomes[$0] ?? []) }
+        let evaluated = outcomes["cascade"]?.count ?? 0
+        return EvaluationSummary(problems: evaluated, settings: summaries, excluded: excluded)
+    }
+
+    /// Runs one setting on one problem and checks its answer.
+    func evaluate(_ problem: Problem, setting: String, engine: any CompletionEngine) async throws -> ProblemOutcome {
+        let request = Self.request(for: problem)
+        let result = try await engine.complete(request) { _ in }
+        let report = result.report
+        let program = Self.apply(result, to: problem.prompt)
+        let passed = report.completion.isEmpty ? false : try await passesHiddenTest(problem, program: program)
+        let outputCost = report.tiers.reduce(0.0) { sum, tier in
+            sum + Double(tier.completionTokens) * price(of: tier.name).outputPerMillion / 1_000_000
+        }
+        let latency = report.tiers.reduce(0.0) { $0 + Double($1.generationMs + $1.testMs) }
+        return ProblemOutcome(
+            setting: setting, taskID: problem.taskID, passedHiddenTest: passed,
+            costUSD: report.totalCostUSD, outputCostUSD: outputCost, latencyMs: latency,
+            answeredBy: report.acceptedTier ?? report.tiers.last(where: { $0.error == nil })?.name,
+            status: report.status.rawValue)
+    }
+
+    /// The cheapest tier alone whose answer passed; it pays only that tier.
+    func oracle(for problem: Problem, outcomes: [String: [ProblemOutcome]]) -> ProblemOutcome {
+        let alone = config.tiers.compactMap { outcomes["tier:\($0.name)"]?.last }
+        let pick = alone.first(where: \.passedHiddenTest) ?? alone.first
+        return ProblemOutcome(
+            setting: "oracle", taskID: problem.taskID, passedHiddenTest: pick?.passedHiddenTest ?? false,
+            costUSD: pick?.costUSD ?? 0, outputCostUSD: pick?.outputCostUSD ?? 0,
+            latencyMs: pick?.latencyMs ?? 0, answeredBy: pick?.answeredBy, status: pick?.status ?? "failed")
+    }
+
+    func passesHiddenTest(_ problem: Problem, program: String) async throws -> Bool {
+        var limits = config.execution
+        limits.testTimeoutSeconds = max(limits.testTimeoutSeconds, 3)
+        let job = TestJob(language: "python", solutions: [program], tests: [problem.hiddenTest], limits: limits)
+        return try await executor.run(job)[0, 0]
+    }
+
+    /// Why a problem cannot be used: its own canonical solution fails its hidden test.
+    func brokenHiddenTest(_ problem: Problem) async throws -> String? {
+        guard let canonical = problem.canonicalSolution else { return nil }
+        let passes = try await passesHiddenTest(problem, program: problem.program(body: canonical))
+        return passes ? nil : "the hidden test fails on the canonical solution"
+    }
+
+    func price(of tierName: String) -> Price {
+        config.tiers.first(where: { $0.name == tierName })?.price ?? Price()
+    }
+
+    /// The editor's view of a HumanEval problem: the prompt, cursor on the line after it.
+    static func request(for problem: Problem) -> CompletionRequest {
+        let lineCount = problem.prompt.split(separator: "\n", omittingEmptySubsequences: false).count
+        return CompletionRequest(text: problem.prompt, line: max(0, lineCount - 1), utf16Column: 0, languageId: "python")
+    }
+
+    /// The document after the completion's edit.
+    static func apply(_ result: CompletionResult, to text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = min(result.startLine, lines.count)
+        let end = min(max(result.endLine, start), lines.count)
+        let body = result.report.completion.hasSuffix("\n") ? String(result.report.completion.dropLast()) : result.report.completion
+        lines.replaceSubrange(start..<end, with: body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

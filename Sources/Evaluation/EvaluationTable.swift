@@ -1,0 +1,23 @@
+import Foundation
+
+/// The evaluation summary as a Markdown table, for the terminal and `report.md`.
+public enum EvaluationTable {
+    public static func markdown(_ summary: EvaluationSummary) -> String {
+        var lines = [
+            "| setting | accuracy | passed | cost (in+out) | cost (out only) | $ per 1,000 | mean latency | answered by |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for setting in summary.settings {
+            let answered = setting.answeredBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append(String(
+                format: "| %@ | %.1f%% | %d/%d | $%.6f | $%.6f | $%.4f | %.1f s | %@ |",
+                setting.name, setting.accuracy * 100, setting.passed, summary.problems, setting.costUSD,
+                setting.outputCostUSD, setting.costPer1000USD, setting.meanLatencyMs / 1000, answered))
+        }
+        if !summary.excluded.isEmpty {
+            lines.append("")
+            lines.append("Excluded: " + summary.excluded.joined(separator: "; "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,80 @@
+import Cascade
+
+/// Wraps a test executor so that every (solution, test) outcome is recorded, or replayed.
+///
+/// Outcomes are keyed per pair, not per job, so any policy that runs a subset of the
+/// recorded pairs replays exactly.
+public struct RecordingExecutor: TestExecutor {
+    let base: (any TestExecutor)?
+    let store: RecordStore
+
+    public init(base: (any TestExecutor)?, store: RecordStore) {
+        self.base = base
+        self.store = store
+    }
+
+    public func run(_ job: TestJob) async throws -> PassMatrix {
+        var outcomes = Array(repeating: Array(repeating: TestOutcome.fail, count: job.tests.count), count: job.solutions.count)
+        var durations = Array(repeating: Array(repeating: 0.0, count: job.tests.count), count: job.solutions.count)
+        var missing: [(Int, Int)] = []
+        for (a, solution) in job.solutions.enumerated() {
+            for (t, test) in job.tests.enumerated() {
+                if let recorded = await store.outcome(Self.key(job.language, solution, test)) {
+                    outcomes[a][t] = TestOutcome(record: recorded.outcome)
+                    durations[a][t] = recorded.ms
+                } else {
+                    missing.append((a, t))
+                }
+            }
+        }
+        let loadErrors = Array(repeating: String?.none, count: job.solutions.count)
+        if missing.isEmpty {
+            return PassMatrix(outcomes: outcomes, durationsMs: durations, loadErrors: loadErrors,
+                              wallMs: Self.modelledWallMs(durations, parallelism: job.limits.parallelism))
+        }
+        guard let base else {
+            throw EvaluationError.replayMissing(what: "test outcomes for \(missing.count) solution-test pairs", directory: store.directory)
+        }
+        // Run the whole job for real (the sandbox is fast per solution) and record every pair.
+        let fresh = try await base.run(job)
+        for (a, solution) in job.solutions.enumerated() {
+            for (t, test) in job.tests.enumerated() {
+                try await store.record(RecordedOutcome(
+                    key: Self.key(job.language, solution, test),
+                    outcome: TestOutcomeRecord(fresh.outcomes[a][t]), ms: fresh.durationsMs[a][t]))
+            }
+        }
+        return fresh
+    }
+
+    static func key(_ language: String, _ solution: String, _ test: String) -> String {
+        StableHash.hex([language, solution, test])
+    }
+
+    /// A replayed run's wall time: the recorded test time spread over the workers.
+    static func modelledWallMs(_ durations: [[Double]], parallelism: Int) -> Double {
+        durations.map { $0.reduce(0, +) }.reduce(0, +) / Double(max(1, parallelism))
+    }
+}
+
+extension TestOutcomeRecord {
+    init(_ outcome: TestOutcome) {
+        switch outcome {
+        case .pass: value = "pass"
+        case .fail: value = "fail"
+        case .timeout: value = "timeout"
+        case .error(let type): value = "error:" + type
+        }
+    }
+}
+
+extension TestOutcome {
+    init(record: TestOutcomeRecord) {
+        switch record.value {
+        case "pass": self = .pass
+        case "fail": self = .fail
+        case "timeout": self = .timeout
+        default: self = .error(String(record.value.dropFirst("error:".count)))
+        }
+    }
+}

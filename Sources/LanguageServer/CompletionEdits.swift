@@ -1,0 +1,76 @@
+/// Turns the engine's "replace lines `startLine..<endLine` with this text" into the
+/// ranges editors need, so nothing the user already typed is duplicated.
+struct CompletionEdits {
+    let document: TextDocument
+    let encoding: PositionEncoding
+    let cursor: Position
+    let startLine: Int
+    let endLine: Int
+    let text: String
+
+    /// Lines clamped to the document; `(endLine, 0)` past the last line is the document's end.
+    private var regionStart: Position { Position(line: min(max(0, startLine), document.lineCount - 1), character: 0) }
+
+    private var regionEnd: Position {
+        let end = max(endLine, startLine)
+        if end >= document.lineCount { return document.endPosition(encoding: encoding) }
+        return Position(line: end, character: 0)
+    }
+
+    /// The region with the text of a cursor just after it (whitespace only) included,
+    /// so indentation typed on a fresh line is replaced rather than doubled.
+    var inlineRange: TextRange {
+        var end = regionEnd
+        if cursor > end, onlyWhitespace(from: end, to: cursor) { end = cursor }
+        return TextRange(start: regionStart, end: end)
+    }
+
+    /// What replaces `inlineRange`: the engine's text, without its final line break when
+    /// the range ends inside a line that keeps its own break.
+    var inlineText: String {
+        let range = inlineRange
+        if range.end.character > 0, range.end.line < document.lineCount - 1, text.hasSuffix("\n") {
+            return String(text.dropLast())
+        }
+        return text
+    }
+
+    /// A completion-list edit: LSP wants the main edit on the cursor's line and containing
+    /// it; the rest of the region goes into `additionalTextEdits`.
+    var listEdits: (main: TextEdit, additional: [TextEdit]) {
+        let start = regionStart
+        let end = regionEnd
+        let cursorLine = cursor.line
+        let lineEnd = Position(line: cursorLine, character: document.lineLength(cursorLine, encoding: encoding))
+        let lineHasBreak = cursorLine < document.lineCount - 1
+        if cursorLine >= start.line && cursorLine < max(end.line, start.line + 1) {
+            var main = text
+            if lineHasBreak, main.hasSuffix("\n") { main.removeLast() }
+            var additional: [TextEdit] = []
+            if start.line < cursorLine {
+                additional.append(TextEdit(range: TextRange(start: start, end: Position(line: cursorLine, character: 0)), newText: ""))
+            }
+            if lineHasBreak, Position(line: cursorLine + 1, character: 0) < end {
+                additional.append(TextEdit(range: TextRange(start: Position(line: cursorLine + 1, character: 0), end: end), newText: ""))
+            }
+            return (TextEdit(range: TextRange(start: Position(line: cursorLine, character: 0), end: lineEnd), newText: main), additional)
+        }
+        if cursorLine == start.line - 1, cursor.character >= lineEnd.character {
+            // The usual case at the end of a docstring: insert after the cursor's line.
+            var main = text
+            if main.hasSuffix("\n") { main.removeLast() }
+            let additional = start < end ? [TextEdit(range: TextRange(start: start, end: end), newText: "")] : []
+            return (TextEdit(range: TextRange(start: lineEnd, end: lineEnd), newText: "\n" + main), additional)
+        }
+        // Anywhere else: an empty main edit at the cursor, the real edit alongside.
+        return (TextEdit(range: TextRange(start: cursor, end: cursor), newText: ""), [TextEdit(range: TextRange(start: start, end: end), newText: text)])
+    }
+
+    private func onlyWhitespace(from: Position, to: Position) -> Bool {
+        guard let a = try? document.utf8Offset(of: from, encoding: encoding),
+              let b = try? document.utf8Offset(of: to, encoding: encoding), a <= b else { return false }
+        let utf8 = document.text.utf8
+        let slice = utf8[utf8.index(utf8.startIndex, offsetBy: a)..<utf8.index(utf8.startIndex, offsetBy: b)]
+        return slice.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+    }
+}

@@ -1,0 +1,186 @@
+import Cascade
+import Foundation
+import JSONRPC
+
+extension LanguageServer {
+    /// What to answer once a cascade finished.
+    enum Answer: Sendable {
+        /// `textDocument/inlineCompletion`; automatic triggers answer an empty list instead of an error.
+        case inline(automatic: Bool)
+        /// `textDocument/completion`.
+        case list
+        /// `codeAction/resolve`: the action with its edit.
+        case codeAction(CodeAction)
+        /// `cascade.generateFromDocstring`: apply the edit, answer `{applied, report}`.
+        case applyEdit
+    }
+
+    /// Validates the request, supersedes older work on the document and starts the cascade.
+    /// - Throws: `ResponseError` (-32602, -32803) answered at once by the caller.
+    func startCascade(id: RequestID, uri: String, position: Position, mode: CompletionRequest.Mode, token: JSONValue?, answer: Answer) throws {
+        let document = try openDocument(uri)
+        let utf16Column: Int
+        do {
+            utf16Column = try document.utf16Column(of: position, encoding: encoding)
+        } catch {
+            throw ResponseError(.invalidParams, "\(error)")
+        }
+        guard let engine else {
+            throw ResponseError(.requestFailed, (engineProblem ?? "no completion engine") + "; fix the configuration and send workspace/didChangeConfiguration")
+        }
+        // Completions supersede completions; an explicit "generate" is neither superseded nor superseding.
+        let supersedes: Bool
+        switch answer {
+        case .inline, .list: supersedes = true
+        case .codeAction, .applyEdit: supersedes = false
+        }
+        if supersedes {
+            for (otherID, work) in pending where work.supersedableURI == uri {
+                cancel(otherID, "superseded by a newer completion request for \(uri)")
+            }
+        }
+        let request = CompletionRequest(
+            text: document.text, line: position.line, utf16Column: utf16Column,
+            languageId: document.languageId, uri: uri, mode: mode)
+        pending[id] = PendingWork(task: nil, supersedableURI: supersedes ? uri : nil, progressToken: nil)
+        pending[id]?.task = Task {
+            await self.runCascade(id: id, request: request, engine: engine, document: document, position: position, explicitToken: token, answer: answer)
+        }
+    }
+
+    private func runCascade(
+        id: RequestID, request: CompletionRequest, engine: any CompletionEngine, document: TextDocument,
+        position: Position, explicitToken: JSONValue?, answer: Answer
+    ) async {
+        let token = await progressToken(explicit: explicitToken)
+        guard pending[id] != nil, !Task.isCancelled else { return }
+        let connection = self.connection
+        if let token {
+            pending[id]?.progressToken = token
+            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "begin", "title": "Cascade", "cancellable": true, "message": "starting"]])
+        }
+        let onProgress: @Sendable (CascadeProgress) -> Void = { step in
+            guard let token else { return }
+            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "report", "message": .string(step.message)]])
+        }
+        func endProgress(_ message: String) {
+            guard let token else { return }
+            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "end", "message": .string(message)]])
+        }
+        let result: CompletionResult
+        do {
+            result = try await engine.complete(request, progress: onProgress)
+        } catch {
+            let cancelled = error is CancellationError || Task.isCancelled
+            endProgress(cancelled ? "cancelled" : "failed")
+            if cancelled {
+                complete(id, .failure(.cancelled()))
+            } else if case .inline(automatic: true) = answer {
+                log("automatic inline completion failed: \(error)")
+                complete(id, .success(["items": []]))
+            } else {
+                complete(id, .failure(ResponseError(.requestFailed, "cascade failed: \(error)")))
+            }
+            return
+        }
+        // The money is spent whether or not anyone still wants the answer.
+        await ledger.record(result.report)
+        endProgress(ReportText.detail(result.report))
+        let report = result.report
+        if let entryPoint = report.entryPoint {
+            lastReports[request.uri ?? "", default: [:]][entryPoint] = report
+            lastEntryPoint[request.uri ?? ""] = entryPoint
+        }
+        let reportJSON = (try? JSONValue(encoding: report)) ?? .null
+        connection.notify(LSPMethod.cascadeReport, ["uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)], "report": reportJSON])
+        guard pending[id] != nil else { return }
+        if Task.isCancelled {
+            complete(id, .failure(.cancelled()))
+            return
+        }
+        let edits = CompletionEdits(
+            document: document, encoding: encoding, cursor: position,
+            startLine: result.startLine, endLine: result.endLine, text: report.completion)
+        let usable = report.status != .failed && report.status != .cancelled && !report.completion.isEmpty
+        let accepted = LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
+        switch answer {
+        case .inline:
+            guard usable else { complete(id, .success(["items": []])); return }
+            let item = InlineCompletionItem(
+                insertText: edits.inlineText, filterText: nil, range: edits.inlineRange, command: accepted,
+                data: ["cascade": reportJSON])
+            complete(id, Result { try JSONValue(encoding: InlineCompletionList(items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
+        case .list:
+            guard usable else { complete(id, .success(["isIncomplete": false, "items": []])); return }
+            let (main, additional) = edits.listEdits
+            let typed = typedText(in: document, from: main.range.start, to: position)
+            let label = report.completion.split(separator: "\n").first.map { String($0.drop(while: { $0 == " " || $0 == "\t" }).prefix(60)) } ?? report.id
+            let item = CompletionItem(
+                label: label, kind: 1, detail: ReportText.detail(report), documentation: .markdown(ReportText.markdown(report)),
+                filterText: typed.isEmpty ? nil : typed, sortText: "0", preselect: true, insertTextFormat: 1,
+                textEdit: main, additionalTextEdits: additional.isEmpty ? nil : additional, command: accepted,
+                data: ["cascade": reportJSON])
+            complete(id, Result { try JSONValue(encoding: CompletionList(isIncomplete: false, items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
+        case .codeAction(var action):
+            guard usable else {
+                complete(id, .failure(ResponseError(.requestFailed, "the cascade found no usable body (\(report.status.rawValue))\(report.reason.map { ": " + $0 } ?? "")")))
+                return
+            }
+            action.edit = WorkspaceEdit(changes: [document.uri: [TextEdit(range: edits.regionRange, newText: report.completion)]])
+            complete(id, Result { try JSONValue(encoding: action) }.mapError { ResponseError(.internalError, "\($0)") })
+        case .applyEdit:
+            guard usable else {
+                complete(id, .success(["applied": false, "report": reportJSON]))
+                return
+            }
+            let edit = WorkspaceEdit(changes: [document.uri: [TextEdit(range: edits.regionRange, newText: report.completion)]])
+            let applied = await applyEdit(label: "Generate \(report.entryPoint ?? "function") from docstring", edit)
+            complete(id, .success(["applied": .bool(applied), "report": reportJSON]))
+        }
+    }
+
+    /// The client's token, or one created with `window/workDoneProgress/create` when the
+    /// client supports it; nil when there is to be no progress.
+    private func progressToken(explicit: JSONValue?) async -> JSONValue? {
+        if let explicit, explicit != .null { return explicit }
+        guard clientCapabilities["window"]?["workDoneProgress"]?.boolValue == true else { return nil }
+        progressCounter += 1
+        let token = JSONValue.string("cascade-progress-\(progressCounter)")
+        do {
+            _ = try await connection.request(LSPMethod.workDoneProgressCreate, ["token": token])
+            return token
+        } catch {
+            log("client refused a progress token: \(error)")
+            return nil
+        }
+    }
+
+    /// Asks the client to apply an edit; false when it refused or failed.
+    func applyEdit(label: String, _ edit: WorkspaceEdit) async -> Bool {
+        do {
+            let answer = try await connection.request(LSPMethod.applyEdit, ["label": .string(label), "edit": try JSONValue(encoding: edit)])
+            return answer["applied"]?.boolValue ?? false
+        } catch {
+            log("workspace/applyEdit failed: \(error)")
+            return false
+        }
+    }
+
+    private func typedText(in document: TextDocument, from start: Position, to end: Position) -> String {
+        guard start.line == end.line,
+              let a = try? document.utf8Offset(of: start, encoding: encoding),
+              let b = try? document.utf8Offset(of: end, encoding: encoding), a < b else { return "" }
+        let utf8 = Array(document.text.utf8)
+        return String(decoding: utf8[a..<b], as: UTF8.self)
+    }
+}
+
+extension CompletionEdits {
+    /// The engine's region as one multi-line range (for workspace edits).
+    var regionRange: TextRange {
+        let start = Position(line: min(max(0, startLine), document.lineCount - 1), character: 0)
+        let endLineClamped = max(endLine, startLine)
+        let end = endLineClamped >= document.lineCount ? document.endPosition(encoding: encoding) : Position(line: endLineClamped, character: 0)
+        return TextRange(start: start, end: end)
+    }
+}

@@ -1,0 +1,100 @@
+import Cascade
+import Foundation
+import JSONRPC
+
+extension LanguageServer {
+    static let generateTitle = "Generate function from docstring"
+
+    /// "Generate function from docstring" on a Python def with a docstring and no body.
+    func codeActions(_ params: CodeActionParams) throws -> JSONValue {
+        let document = try openDocument(params.textDocument.uri)
+        guard document.languageId == "python" || document.uri.hasSuffix(".py") else { return [] }
+        guard params.range.start.line >= 0, params.range.start.line < document.lineCount else {
+            throw ResponseError(.invalidParams, "range starts at line \(params.range.start.line), past the end of the document (\(document.lineCount) lines)")
+        }
+        guard let function = PythonFunction.enclosing(line: params.range.start.line, in: document.lines), function.needsBody else {
+            return []
+        }
+        let arguments = GenerateFromDocstringArguments(uri: document.uri, line: function.defLine)
+        let argumentsJSON = try JSONValue(encoding: arguments)
+        let resolvable = clientCapabilities["textDocument"]?["codeAction"]?["resolveSupport"]?["properties"]?.arrayValue?.contains("edit") ?? false
+        let action = CodeAction(
+            title: Self.generateTitle, kind: "refactor.rewrite", edit: nil,
+            command: resolvable ? nil : LSPCommand(title: Self.generateTitle, command: CascadeCommand.generateFromDocstring, arguments: [argumentsJSON]),
+            data: argumentsJSON)
+        return [try JSONValue(encoding: action)]
+    }
+
+    /// `codeAction/resolve`: runs the cascade and answers the action with its edit.
+    func resolveCodeAction(id: RequestID, _ action: CodeAction) throws {
+        guard let data = action.data else {
+            throw ResponseError(.invalidParams, "codeAction/resolve: the action has no 'data'; resolve only actions this server returned")
+        }
+        let arguments = try decode(data, as: GenerateFromDocstringArguments.self, for: LSPMethod.codeActionResolve)
+        let cursor = try bodyPosition(arguments)
+        try startCascade(id: id, uri: arguments.uri, position: cursor, mode: .full, token: nil, answer: .codeAction(action))
+    }
+
+    /// Where the body goes: the end of the `pass`/`...` line, else the end of the docstring.
+    private func bodyPosition(_ arguments: GenerateFromDocstringArguments) throws -> Position {
+        let document = try openDocument(arguments.uri)
+        guard arguments.line >= 0, arguments.line < document.lineCount,
+              let function = PythonFunction.parse(defAt: arguments.line, in: document.lines) else {
+            throw ResponseError(.invalidParams, "no def at line \(arguments.line) of \(arguments.uri); ask for code actions again")
+        }
+        let line = function.bodyLines.first ?? function.docstringEndLine ?? function.signatureEndLine
+        return Position(line: line, character: document.lineLength(line, encoding: encoding))
+    }
+
+    func executeCommand(id: RequestID, _ params: ExecuteCommandParams) throws {
+        let argument = params.arguments?.first ?? .null
+        switch params.command {
+        case CascadeCommand.generateFromDocstring:
+            let arguments = try decode(argument, as: GenerateFromDocstringArguments.self, for: params.command)
+            try startCascade(id: id, uri: arguments.uri, position: try bodyPosition(arguments), mode: .full, token: nil, answer: .applyEdit)
+        case CascadeCommand.insertTests:
+            let arguments = try decode(argument, as: InsertTestsArguments.self, for: params.command)
+            let edit = try testInsertion(arguments)
+            pending[id] = PendingWork()
+            pending[id]?.task = Task {
+                let applied = await self.applyEdit(label: "Insert Cascade tests", edit)
+                self.complete(id, .success(["applied": .bool(applied)]))
+            }
+        case CascadeCommand.accepted:
+            let arguments = try decode(argument, as: AcceptedArguments.self, for: params.command)
+            let ledger = self.ledger
+            pending[id] = PendingWork()
+            pending[id]?.task = Task {
+                await ledger.recordAcceptance(reportID: arguments.id)
+                self.complete(id, .success(.null))
+            }
+        default:
+            throw ResponseError(.invalidParams, "unknown command '\(params.command)'; known: \(CascadeCommand.all.joined(separator: ", "))")
+        }
+    }
+
+    /// A `def test_<name>():` with the tests, below the function (or at the end of the file).
+    private func testInsertion(_ arguments: InsertTestsArguments) throws -> WorkspaceEdit {
+        let document = try openDocument(arguments.uri)
+        guard let entryPoint = arguments.entryPoint ?? lastEntryPoint[arguments.uri] else {
+            throw ResponseError(.invalidParams, "no cascade has run for \(arguments.uri) yet; pass 'entryPoint' and 'tests', or complete a function first")
+        }
+        guard let tests = arguments.tests ?? lastReports[arguments.uri]?[entryPoint]?.tests, !tests.isEmpty else {
+            throw ResponseError(.invalidParams, "no tests known for '\(entryPoint)'; pass 'tests' or complete the function first")
+        }
+        let lines = document.lines
+        let function = PythonFunction.named(entryPoint, in: lines)
+        let indent = String(repeating: " ", count: function?.indentation ?? 0)
+        var text = "\n\n\(indent)def test_\(entryPoint)():\n"
+        for test in tests { text += "\(indent)    \(test)\n" }
+        let position: Position
+        if let function, function.endLine < document.lineCount {
+            position = Position(line: function.endLine, character: 0)
+            text = String(text.dropFirst())  // already at the start of a line
+        } else {
+            position = document.endPosition(encoding: encoding)
+            if document.text.hasSuffix("\n") { text = String(text.dropFirst()) }
+        }
+        return WorkspaceEdit(changes: [document.uri: [TextEdit(range: TextRange(start: position, end: position), newText: text)]])
+    }
+}

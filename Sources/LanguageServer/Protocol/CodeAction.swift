@@ -1,0 +1,42 @@
+import JSONRPC
+
+public struct CodeActionParams: Sendable, Hashable, Codable {
+    public var textDocument: TextDocumentIdentifier
+    public var range: TextRange
+}
+
+public struct CodeAction: Sendable, Hashable, Codable {
+    public var title: String
+    public var kind: String?
+    public var edit: WorkspaceEdit?
+    public var command: LSPCommand?
+    /// What `codeAction/resolve` needs: `{uri, line}` of the def.
+    public var data: JSONValue?
+}
+
+public struct ExecuteCommandParams: Sendable, Hashable, Codable {
+    public var command: String
+    public var arguments: [JSONValue]?
+}
+
+/// Argument of `cascade.generateFromDocstring`, and the `data` of its code action.
+public struct GenerateFromDocstringArguments: Sendable, Hashable, Codable {
+    public var uri: String
+    /// 0-based line of the `def`.
+    public var line: Int
+}
+
+/// Argument of `cascade.insertTests`: which function, and optionally the tests themselves.
+public struct InsertTestsArguments: Sendable, Hashable, Codable {
+    public var uri: String
+    /// The function's name; defaults to the entry point of the last report for the document.
+    public var entryPoint: String?
+    /// Tests to insert instead of the last report's.
+    public var tests: [String]?
+}
+
+/// Argument of `cascade.accepted`.
+public struct AcceptedArguments: Sendable, Hashable, Codable {
+    /// The report's `id` (`data.cascade.id`).
+    public var id: String
+}

@@ -1,0 +1,42 @@
+/// An async counting semaphore: at most `limit` holders at once, waiters served in order.
+actor CallGate {
+    private let limit: Int
+    private var holders = 0
+    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var nextID = 0
+
+    init(limit: Int) {
+        self.limit = max(1, limit)
+    }
+
+    /// Waits for a slot; throws `CancellationError` (without taking one) if cancelled while waiting.
+    func acquire() async throws {
+        if holders < limit {
+            holders += 1
+            return
+        }
+        let id = nextID
+        nextID += 1
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                waiters.append((id, continuation))
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    /// Hands the slot to the next waiter, or frees it.
+    func release() {
+        if waiters.isEmpty {
+            holders -= 1
+        } else {
+            waiters.removeFirst().continuation.resume()
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+    }
+}

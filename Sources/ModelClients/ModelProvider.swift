@@ -1,0 +1,55 @@
+import Cascade
+import Foundation
+import Synchronization
+
+/// Builds the `CodeModel` for each tier: an `OpenAIClient` on the tier's endpoint, or, for
+/// `endpoint: "local"`, on the managed llama.cpp server of the tier's model.
+public struct ModelProvider: CodeModelProvider {
+    public let localServers: LocalServerManager
+    public let environment: [String: String]
+    public let retry: RetryPolicy
+    private let clients = ClientCache()
+
+    public init(
+        localServers: LocalServerManager = .shared,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        retry: RetryPolicy = RetryPolicy()
+    ) {
+        self.localServers = localServers
+        self.environment = environment
+        self.retry = retry
+    }
+
+    /// - Throws: `ModelError` of kind `.localServer` when a local model cannot be served.
+    public func model(for tier: TierConfig) async throws -> any CodeModel {
+        if tier.endpoint == "local" {
+            let endpoint: String
+            do {
+                endpoint = try await localServers.endpoint(forModel: tier.model)
+            } catch let error as LocalServerError {
+                throw ModelError(tier: tier.name, endpoint: "local", model: tier.model,
+                                 kind: .localServer("\(error.message) — \(error.fix)"))
+            }
+            var served = tier
+            served.endpoint = endpoint
+            return clients.client(for: served, options: OpenAIClient.Options(
+                sendsN: false, maxConcurrentCalls: 1, retry: retry, environment: environment))
+        }
+        return clients.client(for: tier, options: OpenAIClient.Options(retry: retry, environment: environment))
+    }
+}
+
+/// One client per (tier, endpoint), so what a client learns (e.g. "ignores n") is kept.
+private final class ClientCache: Sendable {
+    private let cache = Mutex<[String: OpenAIClient]>([:])
+
+    func client(for tier: TierConfig, options: OpenAIClient.Options) -> OpenAIClient {
+        let key = "\(tier.name)\u{0}\(tier.apiKeyEnv ?? "")\u{0}\(tier.endpoint)\u{0}\(tier.model)\u{0}\(tier.api.rawValue)\u{0}\(tier.timeoutSeconds)"
+        return cache.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let client = OpenAIClient(tier: tier, options: options)
+            cache[key] = client
+            return client
+        }
+    }
+}

@@ -1,0 +1,299 @@
+import Cascade
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// A `CodeModel` over any OpenAI-compatible API (`/chat/completions` or `/completions`).
+///
+/// k samples are asked for with `n = k` in one call; when the server answers with fewer
+/// choices (llama.cpp's server ignores `n`), the rest come from parallel `n`-less calls
+/// and later requests skip `n` altogether. Each HTTP call has the tier's
+/// `timeoutSeconds` as its deadline and is retried on 429, 5xx and dropped connections
+/// per `RetryPolicy`, honouring `Retry-After`. Cancelling the task aborts the HTTP request.
+public struct OpenAIClient: CodeModel {
+    public struct Options: Sendable {
+        /// False never sends `n`: k samples are always k calls.
+        public var sendsN: Bool
+        /// How many calls of one request may be in flight at once (1 = sequential).
+        public var maxConcurrentCalls: Int
+        public var retry: RetryPolicy
+        /// Where `apiKeyEnv` is looked up.
+        public var environment: [String: String]
+
+        public init(
+            sendsN: Bool = true, maxConcurrentCalls: Int = 8, retry: RetryPolicy = RetryPolicy(),
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) {
+            self.sendsN = sendsN
+            self.maxConcurrentCalls = max(1, maxConcurrentCalls)
+            self.retry = retry
+            self.environment = environment
+        }
+
+        /// For llama.cpp's server: no `n`, one request at a time.
+        public static var localServer: Options { Options(sendsN: false, maxConcurrentCalls: 1) }
+    }
+
+    /// The tier as configured; `endpoint` must be an HTTP base URL here (not `"local"`).
+    public let tier: TierConfig
+    public let options: Options
+    private let learned: LearnedFlags
+    /// Limits calls in flight across every `generate` on this client (solutions and tests
+    /// of one tier share it), so a one-request-at-a-time local server is not queued into.
+    private let gate: CallGate
+
+    public init(tier: TierConfig, options: Options = Options()) {
+        self.tier = tier
+        self.options = options
+        self.learned = LearnedFlags()
+        self.gate = CallGate(limit: options.maxConcurrentCalls)
+    }
+
+    /// Whether the server was seen ignoring `n` (then later requests don't send it).
+    public var serverIgnoresN: Bool { learned.ignoresN.load(ordering: .relaxed) }
+
+    public func generate(_ request: GenerationRequest) async throws -> GenerationResult {
+        let wanted = max(1, request.samples)
+        let temperature = request.samples == 0 ? 0 : request.temperature
+        let started = ContinuousClock.now
+        var outcomes: [CallOutcome] = []
+
+        if wanted > 1 && options.sendsN && !serverIgnoresN {
+            let first = try await call(request, n: wanted, temperature: temperature)
+            if first.texts.count < wanted { learned.ignoresN.store(true, ordering: .relaxed) }
+            outcomes.append(first)
+        }
+        let missing = wanted - outcomes.reduce(0) { $0 + $1.texts.count }
+        if missing > 0 {
+            outcomes += try await singleCalls(missing, request, temperature: temperature)
+        }
+        var texts = outcomes.flatMap(\.texts)
+        if texts.count > wanted { texts = Array(texts.prefix(wanted)) }
+        let elapsed = ContinuousClock.now - started
+        return GenerationResult(
+            texts: texts,
+            promptTokens: outcomes.reduce(0) { $0 + $1.promptTokens },
+            completionTokens: outcomes.reduce(0) { $0 + $1.completionTokens },
+            usageEstimated: outcomes.contains { $0.usageEstimated },
+            latencyMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+    }
+
+    /// The model ids the server lists at `{endpoint}/models`.
+    public func listModels(timeoutSeconds: Double = 5) async throws -> [String] {
+        guard let url = URL(string: base + "/models") else { throw error(.transport("bad endpoint URL")) }
+        var urlRequest = URLRequest(url: url)
+        try authorize(&urlRequest)
+        let (data, response) = try await send(urlRequest, timeout: timeoutSeconds)
+        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if status == 401 || status == 403 { throw error(.unauthorized(status: status, variable: tier.apiKeyEnv)) }
+            throw error(.rejected(status: status, message: "GET /models"))
+        }
+        guard let list = try? JSONDecoder().decode(ModelListResponse.self, from: data) else {
+            throw error(.malformedResponse(excerpt: Self.excerpt(data)))
+        }
+        return list.data.map(\.id)
+    }
+
+    // MARK: - Calls
+
+    private struct CallOutcome: Sendable {
+        var texts: [String]
+        var promptTokens: Int
+        var completionTokens: Int
+        var usageEstimated: Bool
+    }
+
+    /// `count` calls without `n`, at most `maxConcurrentCalls` at once, results in order.
+    private func singleCalls(_ count: Int, _ request: GenerationRequest, temperature: Double) async throws -> [CallOutcome] {
+        try await withThrowingTaskGroup(of: (Int, CallOutcome).self) { group in
+            var results = [CallOutcome?](repeating: nil, count: count)
+            var next = 0
+            func launch() {
+                let index = next
+                next += 1
+                group.addTask { (index, try await call(request, n: nil, temperature: temperature)) }
+            }
+            while next < min(count, options.maxConcurrentCalls) { launch() }
+            while let (index, outcome) = try await group.next() {
+                results[index] = outcome
+                if next < count { launch() }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// One logical call with retries.
+    private func call(_ request: GenerationRequest, n: Int?, temperature: Double) async throws -> CallOutcome {
+        let urlRequest = try makeRequest(request, n: n, temperature: temperature)
+        var attempt = 1
+        while true {
+            try Task.checkCancellation()
+            do {
+                return try await attemptOnce(urlRequest, request)
+            } catch let failure as RetryableFailure {
+                guard attempt < options.retry.maxAttempts else { throw error(failure.finalKind(attempts: attempt)) }
+                let wait = options.retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+                try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                attempt += 1
+            }
+        }
+    }
+
+    private struct RetryableFailure: Error {
+        enum Reason { case rateLimited, server(Int, String), connectionLost }
+        var reason: Reason
+        var retryAfter: String?
+
+        func finalKind(attempts: Int) -> ModelError.Kind {
+            switch reason {
+            case .rateLimited: .rateLimited(attempts: attempts)
+            case .server(let status, let message): .serverError(status: status, attempts: attempts, message: message)
+            case .connectionLost: .connectionLost(attempts: attempts)
+            }
+        }
+    }
+
+    private func attemptOnce(_ urlRequest: URLRequest, _ request: GenerationRequest) async throws -> CallOutcome {
+        // Wait for a slot before the deadline starts: a queued call is not a slow call.
+        try await gate.acquire()
+        let sent: (Data, URLResponse)
+        do {
+            sent = try await send(urlRequest, timeout: tier.timeoutSeconds)
+            await gate.release()
+        } catch {
+            await gate.release()
+            throw error
+        }
+        let (data, response) = sent
+        guard let http = response as? HTTPURLResponse else { throw error(.transport("no HTTP response")) }
+        let status = http.statusCode
+        switch status {
+        case 200..<300:
+            return try parse(data, request)
+        case 401, 403:
+            throw error(.unauthorized(status: status, variable: tier.apiKeyEnv))
+        case 404:
+            let available = (try? await listModels()) ?? []
+            if available.contains(tier.model) { throw error(.routeNotFound(url: urlRequest.url?.absoluteString ?? base)) }
+            throw error(.modelNotFound(available: available))
+        case 429:
+            throw RetryableFailure(reason: .rateLimited, retryAfter: http.value(forHTTPHeaderField: "Retry-After"))
+        case 500..<600:
+            throw RetryableFailure(reason: .server(status, Self.message(data)), retryAfter: http.value(forHTTPHeaderField: "Retry-After"))
+        default:
+            throw error(.rejected(status: status, message: Self.message(data)))
+        }
+    }
+
+    /// Sends with a deadline, mapping transport failures to `ModelError` / `RetryableFailure`.
+    private func send(_ urlRequest: URLRequest, timeout: Double) async throws -> (Data, URLResponse) {
+        do {
+            return try await withDeadline(seconds: timeout) {
+                try await HTTPTransport.session.data(for: urlRequest)
+            }
+        } catch is DeadlineExceeded {
+            throw error(.timeout(seconds: timeout))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let urlError as URLError {
+            if Task.isCancelled { throw CancellationError() }
+            switch urlError.code {
+            case .cancelled: throw CancellationError()
+            case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
+                throw error(.connectionRefused)
+            case .networkConnectionLost, .badServerResponse, .zeroByteResource, .cannotParseResponse:
+                throw RetryableFailure(reason: .connectionLost, retryAfter: nil)
+            case .timedOut:
+                throw error(.timeout(seconds: timeout))
+            default:
+                throw error(.transport(urlError.localizedDescription))
+            }
+        } catch let other as ModelError {
+            throw other
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw self.error(.transport(String(describing: error)))
+        }
+    }
+
+    private func parse(_ data: Data, _ request: GenerationRequest) throws -> CallOutcome {
+        guard let decoded = try? JSONDecoder().decode(CompletionResponse.self, from: data) else {
+            throw error(.malformedResponse(excerpt: Self.excerpt(data)))
+        }
+        guard !decoded.choices.isEmpty else { throw error(.emptyChoices) }
+        let ordered = decoded.choices.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }
+        let texts = ordered.map { tier.api == .chat ? ($0.element.message?.content ?? $0.element.text ?? "") : ($0.element.text ?? $0.element.message?.content ?? "") }
+        if let usage = decoded.usage, let promptTokens = usage.prompt_tokens, let completionTokens = usage.completion_tokens {
+            return CallOutcome(texts: texts, promptTokens: promptTokens, completionTokens: completionTokens, usageEstimated: false)
+        }
+        let promptParts = tier.api == .chat ? request.prompt.messages.map(\.content) : [request.prompt.text]
+        return CallOutcome(
+            texts: texts,
+            promptTokens: TokenEstimate.promptTokens(promptParts, chat: tier.api == .chat),
+            completionTokens: texts.reduce(0) { $0 + TokenEstimate.tokens(in: $1) },
+            usageEstimated: true)
+    }
+
+    // MARK: - Requests
+
+    private var base: String {
+        tier.endpoint.hasSuffix("/") ? String(tier.endpoint.dropLast()) : tier.endpoint
+    }
+
+    private func makeRequest(_ request: GenerationRequest, n: Int?, temperature: Double) throws -> URLRequest {
+        let path = tier.api == .chat ? "/chat/completions" : "/completions"
+        guard let url = URL(string: base + path), url.scheme == "http" || url.scheme == "https" else {
+            throw error(.transport("endpoint \"\(tier.endpoint)\" is not an http(s) URL"))
+        }
+        var urlRequest = URLRequest(url: url)
+        urlRequest.httpMethod = "POST"
+        // URLRequest's own 60 s idle timeout would cut a slow CPU model short: our deadline rules.
+        urlRequest.timeoutInterval = tier.timeoutSeconds + 30
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        try authorize(&urlRequest)
+        let stop = request.stop.isEmpty ? nil : request.stop
+        let encoder = JSONEncoder()
+        switch tier.api {
+        case .chat:
+            urlRequest.httpBody = try encoder.encode(ChatCompletionBody(
+                model: tier.model, messages: request.prompt.messages, n: n, temperature: temperature,
+                max_tokens: request.maxTokens, stop: stop))
+        case .completions:
+            urlRequest.httpBody = try encoder.encode(TextCompletionBody(
+                model: tier.model, prompt: request.prompt.text, n: n, temperature: temperature,
+                max_tokens: request.maxTokens, stop: stop))
+        }
+        return urlRequest
+    }
+
+    private func authorize(_ urlRequest: inout URLRequest) throws {
+        guard let variable = tier.apiKeyEnv, !variable.isEmpty else { return }
+        guard let key = options.environment[variable], !key.isEmpty else { throw error(.missingAPIKey(variable: variable)) }
+        urlRequest.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+    }
+
+    private func error(_ kind: ModelError.Kind) -> ModelError {
+        ModelError(tier: tier.name, endpoint: tier.endpoint, model: tier.model, kind: kind)
+    }
+
+    private static func excerpt(_ data: Data) -> String {
+        let text = String(decoding: data.prefix(120), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+        return data.isEmpty ? "empty body" : "body starts \"\(text)\""
+    }
+
+    private static func message(_ data: Data) -> String {
+        if let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: data),
+           let message = envelope.error?.message ?? envelope.detail {
+            return String(message.prefix(200))
+        }
+        return String(String(decoding: data.prefix(200), as: UTF8.self).prefix(200))
+    }
+}
+
+/// What a client learns about its server across requests (shared by copies of the struct).
+final class LearnedFlags: Sendable {
+    let ignoresN = Atomic<Bool>(false)
+}

@@ -1,0 +1,41 @@
+/// What the executor needs to run one language's tests; adding a language means adding one
+/// of these, not touching the executor.
+///
+/// Every runner speaks the same protocol: its job arrives as JSON on stdin
+/// (`RunnerInput`), its results leave as nonce-prefixed lines on fd 3 (`RunnerReport`).
+public protocol LanguageRunner: Sendable {
+    /// The LSP language id it serves (`"python"`).
+    var language: String { get }
+    /// Interpreter names tried on `PATH`, in order.
+    var interpreterNames: [String] { get }
+    /// Arguments that make the interpreter print, one per line, its real executable path and
+    /// then every directory it needs read-only (used to resolve shims and to build the bwrap binds).
+    var introspectionArguments: [String] { get }
+    /// Arguments that start the runner program, which is embedded in the binary.
+    var runnerArguments: [String] { get }
+}
+
+/// The runner's job, sent as JSON on its stdin.
+struct RunnerInput: Codable {
+    var solution: String
+    var tests: [String]
+    var testTimeout: Double
+    /// Prefix of every genuine results line; never shown to the candidate.
+    var nonce: String
+}
+
+/// Python 3: `python3 -I -S -B`, one interpreter per solution, all its tests in it.
+///
+/// `-I` keeps the run directory and `PYTHON*` variables off the import path (a `json.py`
+/// planted there is never imported); `-S` skips site-packages, which saves 3–30 ms a
+/// spawn but means generated code can use the standard library only.
+public struct PythonRunner: LanguageRunner {
+    public init() {}
+
+    public var language: String { "python" }
+    public var interpreterNames: [String] { ["python3", "python"] }
+    public var introspectionArguments: [String] {
+        ["-I", "-S", "-c", "import sys; print(sys.executable); print(sys.base_prefix); print(sys.prefix)"]
+    }
+    public var runnerArguments: [String] { ["-I", "-S", "-B", "-c", pythonRunnerSource] }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// The full command line of one sandboxed run: `prlimit … -- bwrap … -- interpreter runner`,
+/// each layer present only when active, and the minimal environment.
+struct SandboxCommand: Equatable {
+    var executable: String
+    var arguments: [String]
+    var environment: [String: String]
+
+    /// Where the run directory appears inside bubblewrap.
+    static let sandboxDirectory = "/sandbox"
+
+    /// Host top-level directories that may be symlinks into /usr (merged-/usr systems) or real directories.
+    private static let systemRoots = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
+
+    struct Tools {
+        var bwrap: String?
+        var prlimit: String?
+    }
+
+    init(
+        layers: ActiveLayers, tools: Tools, interpreter: InterpreterInfo, interpreterArguments: [String],
+        runDirectory: String, limits: ResourceLimits, marker: String
+    ) {
+        let visibleDirectory = layers.bubblewrap ? Self.sandboxDirectory : runDirectory
+        let environment = Self.minimalEnvironment(directory: visibleDirectory, marker: marker)
+        var command = [interpreter.executable] + interpreterArguments
+        if layers.bubblewrap, let bwrap = tools.bwrap {
+            command = [bwrap] + Self.bubblewrapArguments(
+                interpreter: interpreter, runDirectory: runDirectory, environment: environment) + ["--"] + command
+        }
+        if layers.resourceLimits, let prlimit = tools.prlimit {
+            command = [prlimit] + limits.prlimitArguments + ["--"] + command
+        }
+        executable = command[0]
+        arguments = Array(command.dropFirst())
+        // The launcher processes (prlimit, bwrap) see the host directory; the candidate the one above.
+        self.environment = Self.minimalEnvironment(directory: runDirectory, marker: marker)
+    }
+
+    /// No API keys, no real HOME: only what an interpreter needs, plus the sweep marker.
+    static func minimalEnvironment(directory: String, marker: String) -> [String: String] {
+        [
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": directory,
+            "TMPDIR": directory,
+            "LANG": "C.UTF-8",
+            ProcessSweeper.markerVariable: marker,
+        ]
+    }
+
+    static func bubblewrapArguments(interpreter: InterpreterInfo, runDirectory: String, environment: [String: String]) -> [String] {
+        var arguments = [
+            "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+            "--ro-bind", "/usr", "/usr",
+        ]
+        let manager = FileManager.default
+        for root in systemRoots {
+            if let target = try? manager.destinationOfSymbolicLink(atPath: root) {
+                arguments += ["--symlink", target, root]
+            } else {
+                var isDirectory: ObjCBool = false
+                if manager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue {
+                    arguments += ["--ro-bind", root, root]
+                }
+            }
+        }
+        for path in interpreter.readOnlyPaths where !path.hasPrefix("/usr/") && path != "/usr" {
+            arguments += ["--ro-bind", path, path]
+        }
+        arguments += ["--dev", "/dev", "--bind", runDirectory, sandboxDirectory, "--chdir", sandboxDirectory]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--setenv", key, value]
+        }
+        return arguments
+    }
+}

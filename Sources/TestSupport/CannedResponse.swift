@@ -1,0 +1,78 @@
+import Foundation
+
+/// What the fake server does with one request: answer, drop or reset the connection,
+/// optionally after a delay.
+public struct CannedResponse: Sendable {
+    public enum Kind: Sendable { case reply, dropConnection, resetConnection }
+
+    public var kind: Kind
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+    /// Seconds to wait before answering; the server notices a client that gives up meanwhile.
+    public var delaySeconds: Double
+
+    public init(status: Int = 200, headers: [String: String] = [:], body: Data = Data(), delaySeconds: Double = 0, kind: Kind = .reply) {
+        self.kind = kind
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.delaySeconds = delaySeconds
+    }
+
+    /// A JSON body given as text (sent verbatim, so malformed JSON is possible on purpose).
+    public static func json(_ text: String, status: Int = 200, headers: [String: String] = [:], delaySeconds: Double = 0) -> CannedResponse {
+        var all = headers
+        all["Content-Type"] = "application/json"
+        return CannedResponse(status: status, headers: all, body: Data(text.utf8), delaySeconds: delaySeconds)
+    }
+
+    /// A JSON body encoded from a value.
+    public static func json<T: Encodable>(encoding value: T, status: Int = 200, delaySeconds: Double = 0) -> CannedResponse {
+        let data = (try? JSONEncoder().encode(value)) ?? Data("null".utf8)
+        return CannedResponse(status: status, headers: ["Content-Type": "application/json"], body: data, delaySeconds: delaySeconds)
+    }
+
+    /// A bare status with a small JSON error body.
+    public static func status(_ code: Int, headers: [String: String] = [:], message: String? = nil) -> CannedResponse {
+        let text = message ?? "fake status \(code)"
+        let escaped = String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+        return .json(#"{"error": {"message": \#(escaped), "code": \#(code)}}"#, status: code, headers: headers)
+    }
+
+    /// Closes the connection without a byte of response.
+    public static let dropConnection = CannedResponse(kind: .dropConnection)
+    /// Resets the connection (TCP RST) without a response.
+    public static let resetConnection = CannedResponse(kind: .resetConnection)
+
+    /// Returns a copy answered only after `seconds`.
+    public func delayed(by seconds: Double) -> CannedResponse {
+        var copy = self
+        copy.delaySeconds = seconds
+        return copy
+    }
+
+    func serialized() -> Data {
+        var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
+        var all = headers
+        all["Content-Length"] = String(body.count)
+        all["Connection"] = "close"
+        for (name, value) in all.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        return Data(head.utf8) + body
+    }
+
+    private static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 404: "Not Found"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        default: "Status"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// The arguments of one subcommand, parsed against what that subcommand accepts.
+struct CommandLineArguments {
+    var options: [String: String] = [:]
+    var flags: Set<String> = []
+    var positionals: [String] = []
+
+    /// Parses `arguments`, accepting only the named options (`--x VALUE` or `--x=VALUE`)
+    /// and flags; anything else is a usage error that names it.
+    init(_ arguments: [String], command: String, options valued: Set<String> = [], flags known: Set<String> = []) throws {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                positionals.append(argument)
+                continue
+            }
+            var name = String(argument.dropFirst(2))
+            var inlineValue: String?
+            if let equals = name.firstIndex(of: "=") {
+                inlineValue = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            }
+            if known.contains(name), inlineValue == nil {
+                flags.insert(name)
+            } else if valued.contains(name) {
+                if let inlineValue {
+                    options[name] = inlineValue
+                } else if index < arguments.count {
+                    options[name] = arguments[index]
+                    index += 1
+                } else {
+                    throw CLIError.usage("--\(name) needs a value: see `cascade \(command) --help`")
+                }
+            } else {
+                throw CLIError.usage("unknown option --\(name) for `cascade \(command)`: see `cascade \(command) --help`")
+            }
+        }
+    }
+
+    /// A numeric option, or a usage error naming it.
+    func number(_ name: String, command: String) throws -> Double? {
+        guard let text = options[name] else { return nil }
+        guard let value = Double(text) else {
+            throw CLIError.usage("--\(name) takes a number, not '\(text)'")
+        }
+        return value
+    }
+}

@@ -1,0 +1,64 @@
+import Cascade
+import Foundation
+
+/// `cascade complete [--config FILE] [--json] FILE:LINE`
+enum CompleteCommand {
+    static func run(_ arguments: [String]) async throws -> Int32 {
+        let parsed = try CommandLineArguments(arguments, command: "complete", options: ["config"], flags: ["json"])
+        guard parsed.positionals.count == 1, let target = parsed.positionals.first else {
+            throw CLIError.usage("give one FILE:LINE, e.g. `cascade complete src/util.py:12`")
+        }
+        let (path, line) = try parseTarget(target)
+        let runtime = try Runtime(configPath: parsed.options["config"])
+        let report = try await complete(path: path, line: line, runtime: runtime, json: parsed.flags.contains("json"))
+        return report.status == .failed ? 1 : 0
+    }
+
+    /// Runs one cascade on the function at `line` (1-based) of `path` and prints it.
+    @discardableResult
+    static func complete(path: String, line: Int, runtime: Runtime, json: Bool) async throws -> CascadeReport {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CLIError.usage("cannot read \(path): check that the file exists and is UTF-8 text")
+        }
+        let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        guard line >= 1, line <= lineCount else {
+            throw CLIError.usage("\(path) has \(lineCount) lines; line \(line) does not exist")
+        }
+        let extensionName = (path as NSString).pathExtension
+        guard let language = LanguageRegistry.standard.language(fileExtension: extensionName) else {
+            throw CLIError.usage("no language support for .\(extensionName) files (supported: \(LanguageRegistry.standard.supportedIds.joined(separator: ", ")))")
+        }
+        let context = language.context(in: text, line: line - 1, utf16Column: nil)
+        guard context.kind != .plain else {
+            throw CLIError.usage("\(path):\(line) is not inside a function: point at a def's signature, docstring or body")
+        }
+        let request = CompletionRequest(
+            text: text, line: line - 1, utf16Column: 0, languageId: language.languageId,
+            uri: URL(fileURLWithPath: path).absoluteString)
+        let engine = runtime.makeEngine()
+        let result = try await engine.complete(request) { step in
+            if !json { ProcessEnvironment.log("cascade: \(step.message)") }
+        }
+        let report = result.report
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(ReportFormatter().terminalText(report))
+        }
+        if report.status == .failed {
+            let reason = report.reason ?? report.tiers.compactMap(\.error).last ?? "every tier failed"
+            ProcessEnvironment.log("cascade complete: no completion: \(reason)")
+        }
+        return report
+    }
+
+    /// Splits `FILE:LINE` at its last colon.
+    static func parseTarget(_ target: String) throws -> (String, Int) {
+        guard let colon = target.lastIndex(of: ":"), let line = Int(target[target.index(after: colon)...]) else {
+            throw CLIError.usage("expected FILE:LINE (1-based line), got '\(target)'")
+        }
+        return (String(target[..<colon]), line)
+    }
+}

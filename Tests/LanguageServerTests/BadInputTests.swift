@@ -1,0 +1,169 @@
+import Cascade
+import JSONRPC
+import Testing
+@testable import LanguageServer
+
+/// Each bad input of issue 5 is answered correctly, then a normal request still works.
+@Suite(.timeLimit(.minutes(1))) struct BadInputTests {
+    /// A normal request after the bad input: an inline completion that must succeed.
+    private func expectStillWorking(_ harness: ServerHarness, sourceLocation: SourceLocation = #_sourceLocation) async {
+        let result = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams())
+        #expect(result.value?["items"]?[0]?["insertText"] == "    return a + b\n", sourceLocation: sourceLocation)
+    }
+
+    private func started() async throws -> ServerHarness {
+        let harness = ServerHarness()
+        try await harness.start()
+        return harness
+    }
+
+    @Test func missingContentLength() async throws {
+        let harness = try await started()
+        harness.client.sendRaw(Array("Content-Type: application/json\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"shutdown\"}".utf8))
+        #expect(await harness.client.nextAnonymousError()?.code == .parseError)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func contentLengthTooShort() async throws {
+        let harness = try await started()
+        let body = #"{"jsonrpc":"2.0","id":98,"method":"cascade/ledger"}"#
+        harness.client.sendRaw(Array("Content-Length: 10\r\n\r\n\(body)".utf8))
+        #expect(await harness.client.nextAnonymousError()?.code == .parseError)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func contentLengthTooLong() async throws {
+        let harness = try await started()
+        let body = #"{"jsonrpc":"2.0","id":97,"method":"cascade/ledger"}"#
+        harness.client.sendRaw(Array("Content-Length: 5000\r\n\r\n\(body)".utf8))
+        await expectStillWorking(harness)
+        #expect(await harness.client.nextAnonymousError()?.code == .parseError)
+        _ = await harness.stop()
+    }
+
+    @Test func invalidJSON() async throws {
+        let harness = try await started()
+        harness.client.sendFrame(body: #"{"jsonrpc":"2.0","id":1,"method":"#)
+        #expect(await harness.client.nextAnonymousError()?.code == .parseError)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func jsonArray() async throws {
+        let harness = try await started()
+        harness.client.sendFrame(body: #"[{"jsonrpc":"2.0","id":1,"method":"shutdown"}]"#)
+        #expect(await harness.client.nextAnonymousError()?.code == .invalidRequest)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func requestWithoutMethod() async throws {
+        let harness = try await started()
+        harness.client.sendFrame(body: #"{"jsonrpc":"2.0","id":"no-method","params":{}}"#)
+        #expect(await harness.client.answer(to: .string("no-method")).failureCode == .invalidRequest)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func unknownRequestAndUnknownNotification() async throws {
+        let harness = try await started()
+        harness.client.notify("cascade/noSuchNotification", ["x": 1])
+        let unknown = await harness.client.request("cascade/noSuchRequest", [:])
+        #expect(unknown.failureCode == .methodNotFound)
+        await expectStillWorking(harness)
+        #expect(harness.client.anonymousErrorCount == 0)
+        _ = await harness.stop()
+    }
+
+    @Test func requestBeforeInitialize() async throws {
+        let harness = ServerHarness()
+        let early = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams())
+        #expect(early.failureCode == .serverNotInitialized)
+        try await harness.start()
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func paramsOfTheWrongType() async throws {
+        let harness = try await started()
+        let wrong = await harness.client.request("textDocument/inlineCompletion", [
+            "textDocument": ["uri": .string(ServerHarness.uri)], "position": ["line": "three", "character": 0],
+        ])
+        #expect(wrong.failureCode == .invalidParams)
+        #expect(wrong.failureMessage.contains("position.line"))
+        let notAnObject = await harness.client.request("textDocument/completion", "just a string")
+        #expect(notAnObject.failureCode == .invalidParams)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func positionPastTheEndOfTheDocument() async throws {
+        let harness = try await started()
+        let past = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(line: 400, character: 0))
+        #expect(past.failureCode == .invalidParams)
+        #expect(past.failureMessage.contains("past the end of the document"))
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func tenMegabyteMessage() async throws {
+        let harness = try await started()
+        let big = String(repeating: "# padding line of a large file é😀\n", count: 10_000_000 / 36) + "def add(a, b):\n    \"\"\"Add.\"\"\"\n    pass\n"
+        harness.openDocument(uri: "file:///tmp/big.py", text: big)
+        let lastLine = big.split(separator: "\n", omittingEmptySubsequences: false).count - 2
+        let result = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(line: lastLine, character: 8, uri: "file:///tmp/big.py"))
+        #expect(result.value?["items"]?[0] != nil)
+        #expect(harness.engine.requests.last?.text.utf8.count == big.utf8.count)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func didChangeForAnUnopenedDocument() async throws {
+        let harness = try await started()
+        harness.client.notify("textDocument/didChange", [
+            "textDocument": ["uri": "file:///tmp/never-opened.py", "version": 2], "contentChanges": [["text": "x"]],
+        ])
+        let warning = await harness.client.waitForNotification("window/logMessage")
+        #expect(warning?["message"]?.stringValue?.contains("not open") == true)
+        let completion = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(uri: "file:///tmp/never-opened.py"))
+        #expect(completion.failureCode == .invalidParams)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func aReusedIdOfAPendingRequestIsRefused() async throws {
+        var script = FakeEngine.Script()
+        script.hang = true
+        let harness = ServerHarness(engine: FakeEngine(script))
+        try await harness.start()
+        var started = harness.engine.started.makeAsyncIterator()
+        let body = Message.request(id: .string("dup"), method: "textDocument/inlineCompletion", params: harness.inlineParams()).json.jsonString
+        harness.client.sendFrame(body: body)
+        _ = await started.next()
+        harness.client.sendFrame(body: body)
+        #expect(await harness.client.answer(to: .string("dup")).failureCode == .invalidRequest)
+        harness.engine.script.hang = false
+        harness.client.notify("$/cancelRequest", ["id": "dup"])
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func thousandPipelinedRequests() async throws {
+        let harness = try await started()
+        let ids = (0..<1000).map { index in
+            harness.client.send("textDocument/codeAction", [
+                "textDocument": ["uri": .string(ServerHarness.uri)],
+                "range": ["start": ServerHarness.position(index % 4, 0), "end": ServerHarness.position(index % 4, 0)], "context": [:],
+            ])
+        }
+        var answered = 0
+        for id in ids {
+            if case .success(let actions) = await harness.client.answer(to: id), actions.arrayValue?.count == 1 { answered += 1 }
+        }
+        #expect(answered == 1000)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+}

@@ -1,0 +1,96 @@
+import Testing
+@testable import LanguageServer
+
+@Suite struct TextDocumentTests {
+    private func document(_ text: String) -> TextDocument {
+        TextDocument(uri: "file:///t.py", languageId: "python", version: 1, text: text)
+    }
+
+    @Test func utf16PositionsCountSurrogatePairs() throws {
+        var doc = document("a😀b\nçd\n")
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 3), end: Position(line: 0, character: 4)), text: "B"), encoding: .utf16)
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 1, character: 1), end: Position(line: 1, character: 2)), text: "D!"), encoding: .utf16)
+        #expect(doc.text == "a😀B\nçD!\n")
+    }
+
+    @Test func utf8PositionsCountBytes() throws {
+        var doc = document("é😀x\n")
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 6), end: Position(line: 0, character: 7)), text: "y"), encoding: .utf8)
+        #expect(doc.text == "é😀y\n")
+    }
+
+    @Test func multiLineEditsAndCRLF() throws {
+        var doc = document("one\r\ntwo\r\nthree")
+        #expect(doc.line(1) == "two")
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 1), end: Position(line: 2, character: 2)), text: "X"), encoding: .utf16)
+        #expect(doc.text == "oXree")
+        #expect(doc.lineCount == 1)
+    }
+
+    @Test func characterPastTheLineIsClampedButALinePastTheEndIsAnError() throws {
+        var doc = document("ab\ncd")
+        try doc.apply(TextDocumentContentChangeEvent(range: TextRange(start: Position(line: 0, character: 99), end: Position(line: 0, character: 99)), text: "!"), encoding: .utf16)
+        #expect(doc.text == "ab!\ncd")
+        #expect(throws: PositionError.self) { try doc.utf16Column(of: Position(line: 5, character: 0), encoding: .utf16) }
+    }
+
+    @Test func fullReplacement() throws {
+        var doc = document("old")
+        try doc.apply(TextDocumentContentChangeEvent(range: nil, text: "new\ntext"), encoding: .utf16)
+        #expect(doc.lines == ["new", "text"])
+    }
+}
+
+@Suite struct CompletionEditsTests {
+    private let doc = TextDocument(uri: "u", languageId: "python", version: 1, text: "def f():\n    \"\"\"Doc.\"\"\"\n    \n")
+
+    @Test func inlineRangeCoversTheReplacedLinesAndTrailingIndentation() {
+        // Engine inserts before line 2 (empty body) while the cursor sits after indentation on line 2.
+        let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 2, character: 4), startLine: 2, endLine: 2, text: "    return 1\n")
+        #expect(edits.inlineRange == TextRange(start: Position(line: 2, character: 0), end: Position(line: 2, character: 4)))
+        #expect(edits.inlineText == "    return 1")
+    }
+
+    @Test func listEditAtTheEndOfTheDocstringInsertsAfterTheLine() {
+        let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 1, character: 14), startLine: 2, endLine: 3, text: "    return 1\n")
+        #expect(edits.listEdits.main == TextEdit(range: TextRange(start: Position(line: 1, character: 14), end: Position(line: 1, character: 14)), newText: "\n    return 1"))
+        #expect(edits.listEdits.additional == [TextEdit(range: TextRange(start: Position(line: 2, character: 0), end: Position(line: 3, character: 0)), newText: "")])
+    }
+
+    @Test func listEditRemovesReplacedLinesAboveAndBelowTheCursor() {
+        let doc = TextDocument(uri: "u", languageId: "python", version: 1, text: "def f():\n    a = 1\n    b\n    pass\nx\n")
+        let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 2, character: 5), startLine: 1, endLine: 4, text: "    return 2\n")
+        #expect(edits.listEdits.main == TextEdit(range: TextRange(start: Position(line: 2, character: 0), end: Position(line: 2, character: 5)), newText: "    return 2"))
+        #expect(edits.listEdits.additional == [
+            TextEdit(range: TextRange(start: Position(line: 1, character: 0), end: Position(line: 2, character: 0)), newText: ""),
+            TextEdit(range: TextRange(start: Position(line: 3, character: 0), end: Position(line: 4, character: 0)), newText: ""),
+        ])
+    }
+}
+
+@Suite struct PythonFunctionTests {
+    private func lines(_ text: String) -> [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false) }
+
+    @Test func docstringWithPassOrEllipsisOrNothingNeedsABody() {
+        for body in ["    pass\n", "    ...\n", ""] {
+            let source = lines("def f(x):\n    \"\"\"Return x.\n\n    More.\n    \"\"\"\n\(body)\ny = 1\n")
+            let function = PythonFunction.enclosing(line: 0, in: source)
+            #expect(function?.needsBody == true, "body: \(body)")
+            #expect(function?.docstringEndLine == 4)
+        }
+    }
+
+    @Test func aRealBodyOrNoDocstringDoesNot() {
+        #expect(PythonFunction.enclosing(line: 0, in: lines("def f(x):\n    '''Doc.'''\n    return x\n"))?.needsBody == false)
+        #expect(PythonFunction.enclosing(line: 0, in: lines("def f(x):\n    pass\n"))?.needsBody == false)
+    }
+
+    @Test func multiLineSignaturesAndMethods() {
+        let source = lines("class A:\n    async def f(self,\n            x):  # note\n        \"\"\"Doc.\"\"\"\n\nz = 2\n")
+        let function = PythonFunction.enclosing(line: 3, in: source)
+        #expect(function?.name == "f")
+        #expect(function?.signatureEndLine == 2)
+        #expect(function?.indentation == 4)
+        #expect(function?.endLine == 4)
+    }
+}

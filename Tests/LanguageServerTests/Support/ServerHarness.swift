@@ -1,0 +1,84 @@
+import Cascade
+import Foundation
+import JSONRPC
+@testable import LanguageServer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `LanguageServer` running in this process on real pipes, with a client on the other ends.
+struct ServerHarness {
+    let client: LSPTestClient
+    let engine: FakeEngine
+    let ledger: Ledger
+    let exit: Task<Int32, Never>
+
+    static let uri = "file:///tmp/example.py"
+    /// Line 3 (0-based) is the body `pass`.
+    static let source = "def add(a, b):\n    \"\"\"Add two numbers.\"\"\"\n\n    pass\n"
+
+    /// - Parameter handler: how the client answers the server's requests.
+    init(engine: FakeEngine = FakeEngine(), ledgerFile: LedgerFile? = nil,
+         handler: @escaping LSPTestClient.ServerRequestHandler = LSPTestClient.defaultHandler) {
+        var toServer: [Int32] = [0, 0]
+        var fromServer: [Int32] = [0, 0]
+        _ = pipe(&toServer)
+        _ = pipe(&fromServer)
+        let connection = JSONRPCConnection(inputFD: toServer[0], outputFD: fromServer[1], log: { _ in })
+        let ledger = Ledger(file: ledgerFile)
+        let server = LanguageServer(connection: connection, engineFactory: { options in
+            if options?["broken"] == true { throw ConfigurationProblem() }
+            return engine
+        }, ledger: ledger)
+        let serverEnds = (toServer[0], fromServer[1])
+        exit = Task {
+            let code = await server.run()
+            close(serverEnds.0)
+            close(serverEnds.1)
+            return code
+        }
+        client = LSPTestClient(toServer: toServer[1], fromServer: fromServer[0], handler: handler)
+        self.engine = engine
+        self.ledger = ledger
+    }
+
+    /// `initialize` + `initialized`, and `didOpen` of `source` unless told otherwise.
+    @discardableResult
+    func start(capabilities: JSONValue = [:], options: JSONValue? = nil, open: Bool = true) async throws -> JSONValue {
+        var params: JSONValue = ["processId": nil, "rootUri": nil, "capabilities": capabilities]
+        if let options, case .object(var members) = params {
+            members["initializationOptions"] = options
+            params = .object(members)
+        }
+        let result = try await client.request("initialize", params).get()
+        client.notify("initialized", [:])
+        if open { openDocument() }
+        return result
+    }
+
+    func openDocument(uri: String = ServerHarness.uri, text: String = ServerHarness.source) {
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "python", "version": 1, "text": .string(text)]])
+    }
+
+    static func position(_ line: Int, _ character: Int) -> JSONValue {
+        ["line": .int(line), "character": .int(character)]
+    }
+
+    func inlineParams(line: Int = 3, character: Int = 8, trigger: Int = 1, token: JSONValue? = nil, uri: String = ServerHarness.uri) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "textDocument": ["uri": .string(uri)], "position": Self.position(line, character),
+            "context": ["triggerKind": .int(trigger)],
+        ]
+        if let token { members["workDoneToken"] = token }
+        return .object(members)
+    }
+
+    /// `shutdown`, `exit`, and the server's exit code.
+    func stop() async -> Int32 {
+        _ = await client.request("shutdown")
+        client.notify("exit")
+        let code = await exit.value
+        client.closeInput()
+        return code
+    }
+}
