@@ -295,9 +295,30 @@ Cleared when a new request starts.")
                   cascade-root-markers)
          dir))))
 
+(defconst cascade--repository
+  (when load-file-name
+    (file-name-directory
+     (directory-file-name
+      (file-name-directory (directory-file-name
+                            (file-name-directory load-file-name))))))
+  "The clone this file was loaded from (…/editors/emacs/cascade.el), or nil.")
+
+(defun cascade--built-in-clone (program)
+  "A `cascade' built in this package's own clone, when PROGRAM is not on PATH.
+This lets the README's setup work without installing the binary."
+  (when (and (equal program "cascade") cascade--repository
+             (not (executable-find program)))
+    (cl-loop for configuration in '("release" "debug")
+             for candidate = (expand-file-name
+                              (concat ".build/" configuration "/cascade")
+                              cascade--repository)
+             when (file-executable-p candidate) return candidate)))
+
 (defun cascade--server-command ()
   "Return the command line that starts the server."
-  (append cascade-command
+  (append (cons (or (cascade--built-in-clone (car cascade-command))
+                    (car cascade-command))
+                (cdr cascade-command))
           (when cascade-config-file
             (list "--config" (expand-file-name cascade-config-file)))))
 
@@ -348,7 +369,7 @@ Cleared when a new request starts.")
   "Start a server for ROOT and initialize it; return the connection."
   (let* ((command (cascade--server-command))
          (name (format "cascade %s" (abbreviate-file-name root))))
-    (unless (executable-find (car command))
+    (unless (or (executable-find (car command)) (file-executable-p (car command)))
       (user-error "cascade: cannot run `%s': not on `exec-path'; install it or set `cascade-command'"
                   (car command)))
     (let* ((default-directory root)

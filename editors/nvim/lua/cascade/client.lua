@@ -47,9 +47,24 @@ function M.root_for(bufnr)
   return dir
 end
 
+--- The repository this plugin was loaded from (…/editors/nvim/lua/cascade/client.lua).
+local repository = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h:h:h:h')
+
+--- When the command is not on PATH, a `cascade` built in the plugin's own clone
+--- (`swift build -c release`), so the README's snippet works without installing it.
+local function built_in_clone(program)
+  if program ~= 'cascade' or vim.fn.executable(program) == 1 then return nil end
+  for _, configuration in ipairs({ 'release', 'debug' }) do
+    local candidate = repository .. '/.build/' .. configuration .. '/cascade'
+    if vim.fn.executable(candidate) == 1 then return candidate end
+  end
+  return nil
+end
+
 --- The server command with `--config FILE` appended when the config is a path.
 local function command()
   local cmd = vim.deepcopy(config.options.cmd)
+  cmd[1] = built_in_clone(cmd[1]) or cmd[1]
   if type(config.options.config) == 'string' then
     table.insert(cmd, '--config')
     table.insert(cmd, vim.fn.expand(config.options.config))
@@ -72,16 +87,19 @@ local function capabilities()
   return caps
 end
 
-local function fail_pending(entry, message)
+--- Answers every request still waiting on a server that has exited. After a
+--- requested shutdown (quiet) they end as cancelled, which callers do not report.
+local function fail_pending(entry, message, quiet)
   local pending = entry.pending
   entry.pending = {}
   for _, callback in pairs(pending) do
     vim.schedule(function()
-      callback({ code = -32099, message = message }, nil)
+      callback({ code = quiet and -32800 or -32099, message = message }, nil)
     end)
   end
   local waiting = entry.waiting
   entry.waiting = {}
+  if quiet then return end
   for _, fn in ipairs(waiting) do
     vim.schedule(function() fn(nil, message) end)
   end
@@ -157,7 +175,7 @@ local function start(root, bufnr)
       local message = string.format('cascade: the server %s%s; the next request starts it again (:CascadeLog shows its stderr).',
         how, said and (': ' .. said) or '')
       entry.exited = message
-      fail_pending(entry, message)
+      fail_pending(entry, message, (code == 0 and (signal or 0) == 0) or signal == 15)
       if M.hooks.on_exit then
         vim.schedule(function() M.hooks.on_exit(root, message, code, signal) end)
       end
