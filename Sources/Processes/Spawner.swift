@@ -1,7 +1,23 @@
 import Glibc
 
+/// Everything `Spawner.spawn` needs, as one value that can cross to the spawning thread.
+struct SpawnRequest: Sendable {
+    var path: String
+    var arguments: [String]
+    var environment: [String: String]
+    var workingDirectory: String?
+    var descriptors: [ChildDescriptor]
+    var isolation: ProcessIsolation
+
+    func spawn() throws(ProcessError) -> pid_t {
+        try Spawner.spawn(
+            path: path, arguments: arguments, environment: environment,
+            workingDirectory: workingDirectory, descriptors: descriptors, isolation: isolation)
+    }
+}
+
 /// What a child's fd should be connected to.
-enum ChildDescriptor {
+enum ChildDescriptor: Sendable {
     /// A descriptor of ours, duplicated into the child.
     case inherit(Int32)
     /// A file opened in the child.

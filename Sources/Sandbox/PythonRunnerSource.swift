@@ -1,29 +1,48 @@
-/// The Python side of the runner protocol (see `RunnerReport`), run as `python3 -I -S -B -c`.
+/// The Python side of the runner protocol (see `RunnerInput` and `RunnerReport`), run as
+/// `python3 -I -S -B -c`.
 ///
-/// It reads its job as JSON on stdin, moves the results descriptor (fd 3) away, then loads
-/// the candidate and runs each test under its own SIGALRM timer. Every results line starts
-/// with a per-run nonce the candidate never receives, so lines it prints or writes
-/// elsewhere do not count. The timer handler never raises inside the runner's own frames,
-/// so a late alarm cannot crash the runner; a candidate that swallows the timeout is
-/// stopped from outside (wall deadline, CPU limit).
+/// It reads its job on stdin, moves the results descriptor (fd 3) away, then loads the
+/// candidate and runs each test under its own SIGALRM timer. Every results line starts with
+/// a per-run nonce the candidate never receives, so lines it prints or writes elsewhere do
+/// not count. The timer handler never raises inside the runner's own frames, so a late
+/// alarm cannot crash the runner; a candidate that swallows the timeout is stopped from
+/// outside (wall deadline, CPU limit). Only built-in modules (`posix`, `_signal`, `time`)
+/// are imported: `json` and `signal` would pull in `re` and `enum` and cost more than the
+/// rest of the start-up.
 let pythonRunnerSource = #"""
-import os, sys, json, signal, time
+import posix, _signal, time
 
 def _cascade_main():
-    write, perf, setitimer = os.write, time.perf_counter, signal.setitimer
-    ITIMER_REAL, SIGALRM = signal.ITIMER_REAL, signal.SIGALRM
-    results = os.dup(3)
-    os.close(3)
+    write, perf, setitimer = posix.write, time.perf_counter, _signal.setitimer
+    ITIMER_REAL, SIGALRM = _signal.ITIMER_REAL, _signal.SIGALRM
+    results = posix.dup(3)
+    posix.close(3)
     chunks = []
     while True:
-        chunk = os.read(0, 1 << 16)
+        chunk = posix.read(0, 1 << 16)
         if not chunk:
             break
         chunks.append(chunk)
-    job = json.loads(b"".join(chunks))
-    nonce = job.pop("nonce")
-    limit = float(job["testTimeout"])
-    tests = job["tests"]
+    data = b"".join(chunks)
+    position = [0]
+
+    def line():
+        end = data.index(b"\n", position[0])
+        text = data[position[0]:end].decode()
+        position[0] = end + 1
+        return text
+
+    def field():
+        size = int(line())
+        text = data[position[0]:position[0] + size].decode("utf-8", "replace")
+        position[0] += size
+        return text
+
+    nonce = line()
+    limit = float(line())
+    solution = field()
+    tests = [field() for _ in range(int(line()))]
+    del data
 
     class CascadeTimeout(BaseException):
         pass
@@ -50,7 +69,7 @@ def _cascade_main():
 
     def timed(code, namespace):
         state[1] = False
-        signal.signal(SIGALRM, on_alarm)
+        _signal.signal(SIGALRM, on_alarm)
         outcome, error = "pass", "-"
         start = perf()
         try:
@@ -74,7 +93,7 @@ def _cascade_main():
 
     namespace = {"__name__": "__cascade_solution__", "__builtins__": __builtins__}
     try:
-        code = compile(job["solution"], "solution.py", "exec")
+        code = compile(solution, "solution.py", "exec")
     except BaseException as exc:
         emit("E " + kind(exc) + " " + " ".join(str(exc).split())[:300])
         emit("D")
@@ -97,9 +116,10 @@ def _cascade_main():
 
 _cascade_main()
 try:
+    import sys
     sys.stdout.flush()
     sys.stderr.flush()
 except BaseException:
     pass
-os._exit(0)
+posix._exit(0)
 """#

@@ -18,11 +18,15 @@ enum SandboxFixtures {
         if !layers.bubblewrap.isAvailable {
             print("⚠️  SandboxTests: bubblewrap does not work here (\(layers.bubblewrap.detail)); every bwrap-only attack test is SKIPPED")
         }
+        if !layers.processCap.isAvailable {
+            print("⚠️  SandboxTests: no pids cgroup (\(layers.processCap.detail)); the fork bomb test is SKIPPED")
+        }
         return layers
     }()
 
     static var bubblewrapWorks: Bool { layers.bubblewrap.isAvailable }
     static var resourceLimitsWork: Bool { layers.resourceLimits.isAvailable }
+    static var processCapWorks: Bool { layers.processCap.isAvailable }
 
     static let executor = SandboxExecutor()
 
