@@ -67,7 +67,7 @@ struct LayerSelectionTests {
         #expect(matrix.outcomes == [[.pass, .fail]])
     }
 
-    @Test("the run directory is removed afterwards", .enabled(if: SandboxFixtures.resourceLimitsWork, "prlimit missing"))
+    @Test("the run directory is removed afterwards", .enabled("SKIPPED: prlimit (util-linux) is missing") { await SandboxFixtures.resourceLimitsWork() })
     func runDirectoryRemoved() async throws {
         let report = NSTemporaryDirectory() + "cascade-cwd-\(UUID().uuidString)"
         defer { unlink(report) }
