@@ -4,7 +4,7 @@ import Processes
 import Sandbox
 
 /// 10 solutions × 10 tests through `SandboxExecutor`, per layer, plus the bare cost of one
-/// spawn with and without each wrapper.
+/// spawn with and without each wrapper. `--parallelism N` overrides the default of 2.
 enum SandboxBenchmark {
     static let solutionCount = 10
     static let testCount = 10
@@ -36,7 +36,10 @@ enum SandboxBenchmark {
             print("  + bwrap:          \(format(withBwrap)) ms (+\(format(withBwrap - bare)))")
         }
 
-        let job = makeJob()
+        var job = makeJob()
+        if let flag = arguments.firstIndex(of: "--parallelism"), flag + 1 < arguments.count, let width = Int(arguments[flag + 1]) {
+            job.limits.parallelism = width
+        }
         print("\n\(solutionCount) solutions × \(testCount) tests (\(solutionCount * testCount) pairs), parallelism \(job.limits.parallelism), best and mean of \(rounds):")
         var modes: [SandboxMode] = []
         if layers.bubblewrap.isAvailable { modes.append(.bwrap) }
