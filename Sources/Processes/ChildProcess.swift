@@ -54,16 +54,20 @@ public enum ChildProcess {
             if let resultsPipe { descriptors.append(.inherit(resultsPipe.write)) }
 
             let started = monotonicNanoseconds()
-            let pid = try Spawner.spawn(
-                path: path, arguments: configuration.arguments,
-                environment: configuration.environment.values,
-                workingDirectory: configuration.workingDirectory,
-                descriptors: descriptors, isolation: configuration.isolation)
+            let wakeWriter = WakeWriter(fd: wake.write)
+            let request = SpawnRequest(
+                path: path, arguments: configuration.arguments, environment: configuration.environment.values,
+                workingDirectory: configuration.workingDirectory, descriptors: descriptors, isolation: configuration.isolation)
+            let control: ProcessGroupControl = try await withCheckedThrowingContinuation { continuation in
+                ProcessGroupControl.spawnOnWaiterThread(
+                    killingGroup: configuration.killsGroupOnExit,
+                    spawn: { () throws(ProcessError) -> pid_t in try request.spawn() },
+                    spawned: { continuation.resume(with: $0) },
+                    exited: { _ in wakeWriter.send(WakeWriter.exited) })
+            }
             childEnds.forEach(FileDescriptors.close)
             childEnds = []
 
-            let control = ProcessGroupControl(pid: pid)
-            let wakeWriter = WakeWriter(fd: wake.write)
             var inputBytes: [UInt8] = []
             if case .bytes(let bytes) = configuration.input { inputBytes = bytes }
             let loop = CaptureLoop(
@@ -74,12 +78,7 @@ public enum ChildProcess {
 
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
-                    let killsGroup = configuration.killsGroupOnExit
-                    ProcessGroupControl.detachThread(name: "wait \(pid)") {
-                        _ = control.awaitExitAndReap(killingGroup: killsGroup)
-                        wakeWriter.send(WakeWriter.exited)
-                    }
-                    ProcessGroupControl.detachThread(name: "capture \(pid)") {
+                    ProcessGroupControl.detachThread(name: "capture \(control.pid)") {
                         continuation.resume(with: loop.run())
                     }
                 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -50,24 +51,21 @@ public final class LaunchedProcess: Sendable {
     private let control: ProcessGroupControl
     private let state: Mutex<State>
 
-    init(pid: pid_t, stdinFD: Int32?) {
-        self.pid = pid
-        self.control = ProcessGroupControl(pid: pid)
+    init(control: ProcessGroupControl, stdinFD: Int32?) {
+        self.pid = control.pid
+        self.control = control
         self.state = Mutex(State(stdinFD: stdinFD))
     }
 
-    func startWaiting() {
-        ProcessGroupControl.detachThread(name: "wait \(pid)") { [self] in
-            let ended = control.awaitExitAndReap(killingGroup: true)
-            let waiters = state.withLock { state in
-                state.termination = ended
-                if let fd = state.stdinFD { FileDescriptors.close(fd) }
-                state.stdinFD = nil
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            waiters.forEach { $0.resume(returning: ended) }
+    func exited(_ ended: Termination) {
+        let waiters = state.withLock { state in
+            state.termination = ended
+            if let fd = state.stdinFD { FileDescriptors.close(fd) }
+            state.stdinFD = nil
+            defer { state.waiters = [] }
+            return state.waiters
         }
+        waiters.forEach { $0.resume(returning: ended) }
     }
 
     /// nil while running.
@@ -142,20 +140,34 @@ extension ChildProcess {
             stdinPipe = try FileDescriptors.pipe()
             input = .inherit(stdinPipe!.read)
         }
-        let pid: pid_t
+        let request = SpawnRequest(
+            path: path, arguments: configuration.arguments, environment: configuration.environment.values,
+            workingDirectory: configuration.workingDirectory, descriptors: [input, output, output],
+            isolation: configuration.isolation)
+        let stdinWrite = stdinPipe?.write
+        let outcome = Mutex<Result<LaunchedProcess, ProcessError>?>(nil)
+        let ready = DispatchSemaphore(value: 0)
+        ProcessGroupControl.spawnOnWaiterThread(
+            killingGroup: true,
+            spawn: { () throws(ProcessError) -> pid_t in try request.spawn() },
+            spawned: { result in
+                outcome.withLock { $0 = result.map { LaunchedProcess(control: $0, stdinFD: stdinWrite) } }
+                ready.signal()
+            },
+            exited: { ended in
+                // `spawned` ran first on this same thread, so the handle exists.
+                let handle = try? outcome.withLock { $0 }?.get()
+                handle?.exited(ended)
+            })
+        ready.wait()
+        let handle: LaunchedProcess
         do {
-            pid = try Spawner.spawn(
-                path: path, arguments: configuration.arguments,
-                environment: configuration.environment.values,
-                workingDirectory: configuration.workingDirectory,
-                descriptors: [input, output, output], isolation: configuration.isolation)
+            handle = try outcome.withLock { $0! }.get()
         } catch {
             if let stdinPipe { FileDescriptors.close(stdinPipe.read); FileDescriptors.close(stdinPipe.write) }
             throw error
         }
         if let stdinPipe { FileDescriptors.close(stdinPipe.read) }
-        let handle = LaunchedProcess(pid: pid, stdinFD: stdinPipe?.write)
-        handle.startWaiting()
         return handle
     }
 }

@@ -40,11 +40,57 @@ final class ProcessGroupControl: Sendable {
         }
     }
 
-    /// Runs `body` on a new thread (the blocking waits must not occupy the cooperative pool).
-    static func detachThread(name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = name
-        thread.stackSize = 256 << 10
-        thread.start()
+    /// Spawns from a new dedicated thread that then waits for the child: the child's parent
+    /// *thread* lives exactly as long as the child.
+    ///
+    /// `PR_SET_PDEATHSIG` (bwrap `--die-with-parent`) fires when the parent thread exits,
+    /// and a Swift pool thread exits after a few idle seconds, killing a child it spawned.
+    static func spawnOnWaiterThread(
+        killingGroup: Bool,
+        spawn: @escaping @Sendable () throws(ProcessError) -> pid_t,
+        spawned: @escaping @Sendable (Result<ProcessGroupControl, ProcessError>) -> Void,
+        exited: @escaping @Sendable (Termination) -> Void
+    ) {
+        detachThread(name: "child") {
+            let control: ProcessGroupControl
+            do throws(ProcessError) {
+                control = ProcessGroupControl(pid: try spawn())
+            } catch {
+                spawned(.failure(error))
+                return
+            }
+            spawned(.success(control))
+            exited(control.awaitExitAndReap(killingGroup: killingGroup))
+        }
     }
+
+    /// Runs `body` on a new thread (the blocking waits must not occupy the cooperative pool).
+    ///
+    /// Retries while the system is out of threads or pids (EAGAIN, e.g. during a fork bomb
+    /// elsewhere): a lost waiter thread would leave its caller waiting forever.
+    static func detachThread(name: String, _ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, 256 << 10)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        var delay: UInt32 = 200
+        while true {
+            var thread = pthread_t()
+            let code = pthread_create(&thread, &attributes, { raw in
+                Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().body()
+                return nil
+            }, box)
+            if code == 0 { return }
+            guard code == EAGAIN else { fatalError("cannot create a thread: \(String(cString: strerror(code)))") }
+            usleep(delay)
+            delay = min(delay * 2, 50_000)
+        }
+    }
+}
+
+private final class ThreadBody {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }

@@ -1,7 +1,24 @@
 import Glibc
+import Synchronization
+
+/// Everything `Spawner.spawn` needs, as one value that can cross to the spawning thread.
+struct SpawnRequest: Sendable {
+    var path: String
+    var arguments: [String]
+    var environment: [String: String]
+    var workingDirectory: String?
+    var descriptors: [ChildDescriptor]
+    var isolation: ProcessIsolation
+
+    func spawn() throws(ProcessError) -> pid_t {
+        try Spawner.spawn(
+            path: path, arguments: arguments, environment: environment,
+            workingDirectory: workingDirectory, descriptors: descriptors, isolation: isolation)
+    }
+}
 
 /// What a child's fd should be connected to.
-enum ChildDescriptor {
+enum ChildDescriptor: Sendable {
     /// A descriptor of ours, duplicated into the child.
     case inherit(Int32)
     /// A file opened in the child.
@@ -13,6 +30,7 @@ enum ChildDescriptor {
 enum Spawner {
     /// glibc's `POSIX_SPAWN_SETSID` (2.26+); Swift does not import it without `_GNU_SOURCE`.
     private static let setSessionFlag: Int32 = 0x80
+    private static let sessionsSupported = Atomic(true)
 
     private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
@@ -64,7 +82,7 @@ enum Spawner {
         sigdelset(&allSignals, SIGSTOP)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        switch isolation {
+        switch isolation == .newSession && sessionsSupported.load(ordering: .relaxed) ? isolation : .newProcessGroup {
         case .newSession:
             flags |= setSessionFlag
         case .newProcessGroup:
@@ -80,6 +98,12 @@ enum Spawner {
             withCStringArray(envp) { envPointer in
                 posix_spawn(&pid, path, &actions, &attributes, argvPointer, envPointer)
             }
+        }
+        if code == EINVAL && isolation == .newSession && sessionsSupported.load(ordering: .relaxed) {
+            // A libc older than 2.26 rejects POSIX_SPAWN_SETSID: fall back to a process group.
+            sessionsSupported.store(false, ordering: .relaxed)
+            return try spawn(path: path, arguments: arguments, environment: environment,
+                             workingDirectory: workingDirectory, descriptors: descriptors, isolation: isolation)
         }
         guard code == 0 else { throw .spawnFailed(executable: path, errno: code) }
         return pid

@@ -1,8 +1,8 @@
 /// What the executor needs to run one language's tests; adding a language means adding one
 /// of these, not touching the executor.
 ///
-/// Every runner speaks the same protocol: its job arrives as JSON on stdin
-/// (`RunnerInput`), its results leave as nonce-prefixed lines on fd 3 (`RunnerReport`).
+/// Every runner speaks the same protocol: its job arrives on stdin (`RunnerInput.encoded`),
+/// its results leave as nonce-prefixed lines on fd 3 (`RunnerReport`).
 public protocol LanguageRunner: Sendable {
     /// The LSP language id it serves (`"python"`).
     var language: String { get }
@@ -15,13 +15,28 @@ public protocol LanguageRunner: Sendable {
     var runnerArguments: [String] { get }
 }
 
-/// The runner's job, sent as JSON on its stdin.
-struct RunnerInput: Codable {
+/// The runner's job, sent on its stdin in a format any language parses without a library:
+/// `nonce\n timeout\n` then the solution and the test count and tests, each text as
+/// `<UTF-8 byte count>\n<bytes>`.
+struct RunnerInput {
     var solution: String
     var tests: [String]
     var testTimeout: Double
     /// Prefix of every genuine results line; never shown to the candidate.
     var nonce: String
+
+    var encoded: [UInt8] {
+        var bytes = Array("\(nonce)\n\(testTimeout)\n".utf8)
+        func append(_ text: String) {
+            let utf8 = Array(text.utf8)
+            bytes += Array("\(utf8.count)\n".utf8)
+            bytes += utf8
+        }
+        append(solution)
+        bytes += Array("\(tests.count)\n".utf8)
+        tests.forEach(append)
+        return bytes
+    }
 }
 
 /// Python 3: `python3 -I -S -B`, one interpreter per solution, all its tests in it.

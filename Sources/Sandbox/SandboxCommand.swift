@@ -20,7 +20,7 @@ struct SandboxCommand: Equatable {
 
     init(
         layers: ActiveLayers, tools: Tools, interpreter: InterpreterInfo, interpreterArguments: [String],
-        runDirectory: String, limits: ResourceLimits, marker: String
+        runDirectory: String, limits: ResourceLimits, marker: String, prefix: [String] = []
     ) {
         let visibleDirectory = layers.bubblewrap ? Self.sandboxDirectory : runDirectory
         let environment = Self.minimalEnvironment(directory: visibleDirectory, marker: marker)
@@ -32,6 +32,7 @@ struct SandboxCommand: Equatable {
         if layers.resourceLimits, let prlimit = tools.prlimit {
             command = [prlimit] + limits.prlimitArguments + ["--"] + command
         }
+        command = prefix + command
         executable = command[0]
         arguments = Array(command.dropFirst())
         // The launcher processes (prlimit, bwrap) see the host directory; the candidate the one above.
@@ -65,8 +66,10 @@ struct SandboxCommand: Equatable {
                 }
             }
         }
-        for path in interpreter.readOnlyPaths where !path.hasPrefix("/usr/") && path != "/usr" {
+        var bound = ["/usr"]
+        for path in interpreter.readOnlyPaths.sorted() where !bound.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
             arguments += ["--ro-bind", path, path]
+            bound.append(path)
         }
         arguments += ["--dev", "/dev", "--bind", runDirectory, sandboxDirectory, "--chdir", sandboxDirectory]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) {

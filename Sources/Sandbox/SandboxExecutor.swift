@@ -25,6 +25,7 @@ public struct SandboxExecutor: TestExecutor {
             return SandboxLayers(
                 bubblewrap: LayerStatus(isAvailable: false, detail: "not probed"),
                 resourceLimits: LayerStatus(isAvailable: false, detail: "not probed"),
+                processCap: LayerStatus(isAvailable: false, detail: "not probed"),
                 interpreter: nil, interpreterProblem: SandboxError.unsupportedLanguage(language).description, probeMs: 0)
         }
         return await SandboxProbe.probe(runner).layers
@@ -95,7 +96,9 @@ public struct SandboxExecutor: TestExecutor {
     private func runSolution(_ solution: String, job: TestJob, plan: Plan) async throws -> SolutionRow {
         let directory = try RunDirectory.create()
         let marker = Self.randomToken()
+        let cap = plan.layers.processCap ? ProcessCountCap.create(token: marker) : nil
         defer {
+            cap?.destroy()
             if !plan.layers.bubblewrap { ProcessSweeper.killProcesses(carrying: marker) }
             directory.remove()
         }
@@ -104,16 +107,22 @@ public struct SandboxExecutor: TestExecutor {
         let command = SandboxCommand(
             layers: plan.layers, tools: plan.tools, interpreter: plan.interpreter,
             interpreterArguments: plan.runner.runnerArguments, runDirectory: directory.path,
-            limits: ResourceLimits(limits), marker: marker)
+            limits: ResourceLimits(limits), marker: marker, prefix: cap?.commandPrefix ?? [])
         let input = RunnerInput(solution: solution, tests: job.tests, testTimeout: limits.testTimeoutSeconds, nonce: nonce)
         // The whole run may take a load plus every test at its limit, plus start-up; never more than runTimeout.
         let budget = min(limits.runTimeoutSeconds, 2 + limits.testTimeoutSeconds * Double(job.tests.count + 1))
+        if ProcessInfo.processInfo.environment["CASCADE_SANDBOX_TRACE"] != nil {
+            FileHandle.standardError.write(Data("cascade: sandbox: \(([command.executable] + command.arguments.map { $0.count > 200 ? "<runner>" : $0 }).joined(separator: " "))\n".utf8))
+        }
         let result = try await ChildProcess.run(ProcessConfiguration(
             executable: .path(command.executable), arguments: command.arguments,
             environment: .custom(command.environment), workingDirectory: directory.path,
-            input: .bytes(Array(try JSONEncoder().encode(input))),
+            input: .bytes(input.encoded),
             outputLimit: 64 << 10, errorLimit: 64 << 10, resultsLimit: 1 << 20,
             timeout: .milliseconds(Int64(budget * 1000)), terminationGrace: .milliseconds(100)))
+        if ProcessInfo.processInfo.environment["CASCADE_SANDBOX_TRACE"] != nil {
+            FileHandle.standardError.write(Data("cascade: sandbox: \(result.termination) timedOut=\(result.timedOut) wall=\(result.wallTime) results=\(result.results.count)B stderr=\(result.standardErrorText.suffix(300))\n".utf8))
+        }
         let report = RunnerReport(parsing: result.results, nonce: nonce, testCount: job.tests.count)
         var observed = result
         // bubblewrap reports a child killed by signal n as exit status 128 + n.
@@ -141,7 +150,7 @@ public struct SandboxExecutor: TestExecutor {
         if outcomes.count < testCount {
             // No `done`: the first test without a result is blamed, the rest never ran.
             let blame: TestOutcome
-            if result.timedOut || result.termination == .signaled(SIGXCPU) || result.termination == .signaled(SIGKILL) {
+            if result.timedOut || result.termination == .signaled(SIGXCPU) {
                 blame = .timeout
             } else if case .signaled(let signal) = result.termination {
                 blame = .error("Signal\(signal)")

@@ -25,6 +25,8 @@ public struct SandboxLayers: Sendable, Equatable {
     public var bubblewrap: LayerStatus
     /// rlimits, applied through util-linux `prlimit`.
     public var resourceLimits: LayerStatus
+    /// A pids cgroup per run (fork bombs stop at a fixed count; stray processes are found afterwards).
+    public var processCap: LayerStatus
     public var interpreter: InterpreterInfo?
     /// Why no interpreter is usable, when `interpreter` is nil.
     public var interpreterProblem: String?
@@ -37,18 +39,18 @@ public struct SandboxLayers: Sendable, Equatable {
         case .auto:
             guard resourceLimits.isAvailable else { throw .resourceLimitsUnavailable(resourceLimits.detail) }
             if bubblewrap.isAvailable {
-                return ActiveLayers(mode: mode, bubblewrap: true, resourceLimits: true, note: nil)
+                return ActiveLayers(mode: mode, bubblewrap: true, resourceLimits: true, processCap: processCap.isAvailable, note: nil)
             }
-            return ActiveLayers(mode: mode, bubblewrap: false, resourceLimits: true,
+            return ActiveLayers(mode: mode, bubblewrap: false, resourceLimits: true, processCap: processCap.isAvailable,
                                 note: "bubblewrap unavailable (\(bubblewrap.detail)); running with rlimits, a clean environment and session kill only")
         case .bwrap:
             guard bubblewrap.isAvailable else { throw .bubblewrapUnavailable(bubblewrap.detail) }
-            return ActiveLayers(mode: mode, bubblewrap: true, resourceLimits: resourceLimits.isAvailable, note: nil)
+            return ActiveLayers(mode: mode, bubblewrap: true, resourceLimits: resourceLimits.isAvailable, processCap: processCap.isAvailable, note: nil)
         case .rlimits:
             guard resourceLimits.isAvailable else { throw .resourceLimitsUnavailable(resourceLimits.detail) }
-            return ActiveLayers(mode: mode, bubblewrap: false, resourceLimits: true, note: nil)
+            return ActiveLayers(mode: mode, bubblewrap: false, resourceLimits: true, processCap: processCap.isAvailable, note: nil)
         case .none:
-            return ActiveLayers(mode: mode, bubblewrap: false, resourceLimits: false,
+            return ActiveLayers(mode: mode, bubblewrap: false, resourceLimits: false, processCap: false,
                                 note: "sandbox \"none\": generated code runs with your user's full rights (asked for explicitly)")
         }
     }
@@ -58,6 +60,7 @@ public struct SandboxLayers: Sendable, Equatable {
         var lines: [String] = []
         lines.append("bubblewrap: " + (bubblewrap.isAvailable ? "works (\(bubblewrap.detail))" : "unavailable: \(bubblewrap.detail)"))
         lines.append("rlimits: " + (resourceLimits.isAvailable ? "works (\(resourceLimits.detail))" : "unavailable: \(resourceLimits.detail)"))
+        lines.append("process cap: " + (processCap.isAvailable ? "works (\(processCap.detail))" : "unavailable: \(processCap.detail)"))
         lines.append("always: clean environment, new session killed at the deadline, capped output, fresh 0700 run directory")
         if let interpreter {
             lines.append("\(interpreter.language): \(interpreter.executable)")
@@ -76,6 +79,8 @@ public struct ActiveLayers: Sendable, Equatable, CustomStringConvertible {
     public var mode: SandboxMode
     public var bubblewrap: Bool
     public var resourceLimits: Bool
+    /// A pids cgroup per run.
+    public var processCap: Bool
     /// Set when the layers are weaker than the best: why.
     public var note: String?
 
@@ -83,6 +88,7 @@ public struct ActiveLayers: Sendable, Equatable, CustomStringConvertible {
         var parts: [String] = []
         if bubblewrap { parts.append("bubblewrap") }
         if resourceLimits { parts.append("rlimits") }
+        if processCap { parts.append("pids cgroup") }
         parts.append("clean environment")
         parts.append("session kill")
         return parts.joined(separator: " + ")

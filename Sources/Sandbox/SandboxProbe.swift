@@ -63,8 +63,11 @@ enum SandboxProbe {
                 bubblewrap.detail = "not tried: no interpreter"
             }
         }
+        let processCap = ProcessCountCap.hierarchy.map {
+            LayerStatus(isAvailable: true, detail: "\($0), at most \(ProcessCountCap.maximum) processes a run")
+        } ?? LayerStatus(isAvailable: false, detail: "no writable pids cgroup hierarchy (needs root or a delegated cgroup); fork bombs are stopped by the deadline only")
         let layers = SandboxLayers(
-            bubblewrap: bubblewrap, resourceLimits: resourceLimits, interpreter: interpreter,
+            bubblewrap: bubblewrap, resourceLimits: resourceLimits, processCap: processCap, interpreter: interpreter,
             interpreterProblem: interpreterProblem,
             probeMs: Double((clock.now - start).components.attoseconds) / 1e15 + Double((clock.now - start).components.seconds) * 1000)
         return Probed(layers: layers, bwrapPath: bwrapPath, prlimitPath: prlimitPath)

@@ -3,7 +3,13 @@ import Sandbox
 import Glibc
 import Testing
 
-@Suite("Pass matrices", .timeLimit(.minutes(1)))
+/// Every sandbox test runs one at a time: an attack (a fork bomb spinning at its cap, 200 MB
+/// of output) would otherwise starve a neighbour's wall-clock timers and make it flaky.
+@Suite("Sandbox", .serialized, .timeLimit(.minutes(1)))
+enum SandboxSuite {}
+
+extension SandboxSuite {
+@Suite("Pass matrices")
 struct MatrixTests {
     static let add = "def add(a, b):\n    return a + b\n"
     static let addTests = ["assert add(1, 2) == 3", "assert add(-1, 1) == 0", "assert add(2, 2) == 4"]
@@ -87,4 +93,5 @@ struct MatrixTests {
         let matrix = try await SandboxFixtures.run(solutions, ["assert add(0, 0) == 0", "assert add(0, 0) == 2"], limits)
         #expect(matrix.outcomes == [[.pass, .fail], [.fail, .fail], [.fail, .pass], [.fail, .fail], [.fail, .fail]])
     }
+}
 }

@@ -5,24 +5,12 @@ import Sandbox
 
 /// Shared helpers: the probe result (for `.enabled(if:)`), job builders and /proc scans.
 enum SandboxFixtures {
-    /// Probed once, synchronously, for test traits that must be decided at discovery time.
-    static let layers: SandboxLayers = {
-        let box = LayersBox()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            box.value = await SandboxExecutor.probe(language: "python")
-            done.signal()
-        }
-        done.wait()
-        let layers = box.value!
-        if !layers.bubblewrap.isAvailable {
-            print("⚠️  SandboxTests: bubblewrap does not work here (\(layers.bubblewrap.detail)); every bwrap-only attack test is SKIPPED")
-        }
-        return layers
-    }()
-
-    static var bubblewrapWorks: Bool { layers.bubblewrap.isAvailable }
-    static var resourceLimitsWork: Bool { layers.resourceLimits.isAvailable }
+    /// The layers here (probed once per process and cached by the executor). Skips are
+    /// loud: Swift Testing prints the trait's comment for every skipped test.
+    static func layers() async -> SandboxLayers { await SandboxExecutor.probe(language: "python") }
+    static func bubblewrapWorks() async -> Bool { await layers().bubblewrap.isAvailable }
+    static func resourceLimitsWork() async -> Bool { await layers().resourceLimits.isAvailable }
+    static func processCapWorks() async -> Bool { await layers().processCap.isAvailable }
 
     static let executor = SandboxExecutor()
 
@@ -55,7 +43,3 @@ enum SandboxFixtures {
     static func uniqueTag() -> String { "cascadetag\(UUID().uuidString.replacingOccurrences(of: "-", with: ""))" }
 }
 
-private final class LayersBox: @unchecked Sendable {
-    // Written once before the semaphore is signalled, read after it: no race.
-    var value: SandboxLayers?
-}

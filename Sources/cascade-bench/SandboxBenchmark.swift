@@ -1,0 +1,108 @@
+import Cascade
+import Foundation
+import Processes
+import Sandbox
+
+/// 10 solutions × 10 tests through `SandboxExecutor`, per layer, plus the bare cost of one
+/// spawn with and without each wrapper. `--parallelism N` overrides the default of 2.
+enum SandboxBenchmark {
+    static let solutionCount = 10
+    static let testCount = 10
+    static let rounds = 5
+
+    @Sendable
+    static func run(_ arguments: [String]) async throws {
+        let layers = await SandboxExecutor.probe(language: "python")
+        print("sandbox layers (probed in \(format(layers.probeMs)) ms):")
+        print(layers.summary.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        guard let interpreter = layers.interpreter else { throw SandboxError.interpreterNotFound(language: "python", tried: ["python3"]) }
+
+        print("\nper-spawn overhead (`python3 -I -S -c pass`, mean of 20):")
+        let bare = try await meanSpawnMs(interpreter.executable, ["-I", "-S", "-c", "pass"])
+        print("  bare interpreter: \(format(bare)) ms")
+        if layers.resourceLimits.isAvailable {
+            let withPrlimit = try await meanSpawnMs("/usr/bin/prlimit", ["--cpu=11:12", "--as=536870912:536870912", "--", interpreter.executable, "-I", "-S", "-c", "pass"])
+            print("  + prlimit:        \(format(withPrlimit)) ms (+\(format(withPrlimit - bare)))")
+        }
+        if layers.bubblewrap.isAvailable, let bwrap = layers.bubblewrap.isAvailable ? layers.bubblewrap.detail : nil {
+            let directory = NSTemporaryDirectory() + "cascade-bench-\(getpid())"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var bind = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+                        "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+                        "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--bind", directory, "/sandbox", "--chdir", "/sandbox"]
+            for path in interpreter.readOnlyPaths where !path.hasPrefix("/usr") { bind += ["--ro-bind", path, path] }
+            let withBwrap = try await meanSpawnMs(bwrap, bind + ["--", interpreter.executable, "-I", "-S", "-c", "pass"])
+            print("  + bwrap:          \(format(withBwrap)) ms (+\(format(withBwrap - bare)))")
+        }
+
+        var job = makeJob()
+        if let flag = arguments.firstIndex(of: "--parallelism"), flag + 1 < arguments.count, let width = Int(arguments[flag + 1]) {
+            job.limits.parallelism = width
+        }
+        print("\n\(solutionCount) solutions × \(testCount) tests (\(solutionCount * testCount) pairs), parallelism \(job.limits.parallelism), best and mean of \(rounds):")
+        var modes: [SandboxMode] = []
+        if layers.bubblewrap.isAvailable { modes.append(.bwrap) }
+        if layers.resourceLimits.isAvailable { modes.append(.rlimits) }
+        modes.append(.none)
+        let executor = SandboxExecutor()
+        for mode in modes {
+            var limits = job.limits
+            limits.sandbox = mode
+            let active = try await executor.activeLayers(mode: mode)
+            var walls: [Double] = []
+            for _ in 0..<rounds {
+                let matrix = try await executor.run(TestJob(language: "python", solutions: job.solutions, tests: job.tests, limits: limits))
+                let passes = matrix.outcomes.joined().filter(\.passed).count
+                guard passes == expectedPasses else {
+                    throw BenchmarkError.wrongMatrix(mode: mode.rawValue, passes: passes, expected: expectedPasses)
+                }
+                walls.append(matrix.wallMs)
+            }
+            let best = walls.min()!
+            let mean = walls.reduce(0, +) / Double(walls.count)
+            let pairs = Double(solutionCount * testCount)
+            print("  \(mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) [\(active)]")
+            print("           wall \(format(best)) ms best, \(format(mean)) ms mean → \(format(pairs / best * 1000)) pairs/s best, \(format(pairs / mean * 1000)) pairs/s mean, \(format(best / Double(solutionCount))) ms per solution process")
+        }
+    }
+
+    /// Solution i is right for inputs below i, so the matrix is a known staircase.
+    static func makeJob() -> TestJob {
+        let solutions = (0..<solutionCount).map { index in
+            "def add(a, b):\n    if a >= \(index):\n        return a - b\n    return a + b\n"
+        }
+        let tests = (0..<testCount).map { "assert add(\($0), 1) == \($0 + 1)" }
+        return TestJob(language: "python", solutions: solutions, tests: tests,
+                       limits: ExecutionConfig(testTimeoutSeconds: 1, runTimeoutSeconds: 10, memoryMB: 512, parallelism: 2, sandbox: .auto))
+    }
+
+    /// Solution i passes tests 0..<i.
+    static var expectedPasses: Int { (0..<solutionCount).map { min($0, testCount) }.reduce(0, +) }
+
+    static func meanSpawnMs(_ executable: String, _ arguments: [String]) async throws -> Double {
+        var total = 0.0
+        for _ in 0..<20 {
+            let result = try await ChildProcess.run(ProcessConfiguration(executable: .path(executable), arguments: arguments, timeout: .seconds(10)))
+            guard result.termination == .exited(0) else { throw BenchmarkError.spawnFailed(executable, result.standardErrorText) }
+            total += Double(result.wallTime.components.seconds) * 1000 + Double(result.wallTime.components.attoseconds) / 1e15
+        }
+        return total / 20
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    enum BenchmarkError: Error, CustomStringConvertible {
+        case wrongMatrix(mode: String, passes: Int, expected: Int)
+        case spawnFailed(String, String)
+
+        var description: String {
+            switch self {
+            case .wrongMatrix(let mode, let passes, let expected):
+                return "sandbox \(mode) gave \(passes) passes, expected \(expected); the executor is broken, run `swift test --filter SandboxTests`"
+            case .spawnFailed(let executable, let stderr):
+                return "\(executable) failed: \(stderr)"
+            }
+        }
+    }
+}
