@@ -1,4 +1,7 @@
 import Cascade
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import ModelClients
 import Testing
@@ -222,5 +225,19 @@ struct OpenAIClientLongCallTests {
         #expect(policy.delay(afterAttempt: 1, retryAfter: "120") == 30, "capped by maxDelaySeconds")
         #expect((0.08...0.12).contains(policy.delay(afterAttempt: 1, retryAfter: nil)))
         #expect((0.16...0.24).contains(policy.delay(afterAttempt: 2, retryAfter: nil)))
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct LoopbackProxyTests {
+    /// libcurl would send even 127.0.0.1 through `http_proxy`; the transport exempts loopback.
+    @Test func aProxyInTheEnvironmentIsNotUsedForLoopback() async throws {
+        HTTPTransport.exemptLoopbackFromProxy()
+        #expect(ProcessInfo.processInfo.environment["no_proxy"]?.contains("127.0.0.1") == true)
+        setenv("http_proxy", "http://127.0.0.1:9", 1)  // discard port: nothing proxies there
+        defer { unsetenv("http_proxy") }
+        let server = try FakeModelServer.openAI { _ in "direct" }
+        let result = try await OpenAIClient(tier: tier(server)).generate(request())
+        #expect(result.texts == ["direct"])
     }
 }
