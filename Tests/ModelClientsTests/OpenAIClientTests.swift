@@ -230,14 +230,14 @@ struct OpenAIClientLongCallTests {
 
 @Suite(.timeLimit(.minutes(1)))
 struct LoopbackProxyTests {
-    /// libcurl would send even 127.0.0.1 through `http_proxy`; the transport exempts loopback.
-    @Test func aProxyInTheEnvironmentIsNotUsedForLoopback() async throws {
+    /// libcurl may send even 127.0.0.1 through `http_proxy` (DESIGN.md §5); the transport
+    /// adds loopback to `no_proxy` and keeps what the user had there.
+    @Test func loopbackIsAddedToNoProxyKeepingExistingEntries() {
+        setenv("no_proxy", "corp.example", 1)
         HTTPTransport.exemptLoopbackFromProxy()
-        #expect(ProcessInfo.processInfo.environment["no_proxy"]?.contains("127.0.0.1") == true)
-        setenv("http_proxy", "http://127.0.0.1:9", 1)  // discard port: nothing proxies there
-        defer { unsetenv("http_proxy") }
-        let server = try FakeModelServer.openAI { _ in "direct" }
-        let result = try await OpenAIClient(tier: tier(server)).generate(request())
-        #expect(result.texts == ["direct"])
+        #expect(ProcessInfo.processInfo.environment["no_proxy"] == "corp.example,127.0.0.1,localhost,::1")
+        HTTPTransport.exemptLoopbackFromProxy()
+        #expect(ProcessInfo.processInfo.environment["no_proxy"] == "corp.example,127.0.0.1,localhost,::1", "idempotent")
+        #expect(ProcessInfo.processInfo.environment["NO_PROXY"]?.contains("127.0.0.1") == true)
     }
 }
