@@ -27,18 +27,27 @@ public actor LocalServerManager {
 
     public struct Settings: Sendable, Equatable {
         public var home: CascadeHome
-        /// `--n_threads` (the server's default of 1 is half the speed here).
+        /// `--n_threads`: `$CASCADE_LLAMA_THREADS`, else cores − 1 (at least 1).
+        ///
+        /// Measured here (2 cores) while other work ran: 0.5B generation at 2 threads fell to
+        /// 2.2 tok/s (llama.cpp's threads spin on barriers when one is descheduled), at 1 thread
+        /// 20 tok/s. A cascade always runs tests beside generation, so leave a core free.
         public var threads: Int
         public var contextTokens: Int
         /// How long a model may take to load before start-up fails.
         public var startupTimeoutSeconds: Double
 
-        public init(home: CascadeHome = CascadeHome(), threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        public init(home: CascadeHome = CascadeHome(), threads: Int = Settings.defaultThreads,
                     contextTokens: Int = 4096, startupTimeoutSeconds: Double = 120) {
             self.home = home
             self.threads = max(1, threads)
             self.contextTokens = contextTokens
             self.startupTimeoutSeconds = startupTimeoutSeconds
+        }
+
+        public static var defaultThreads: Int {
+            if let text = ProcessInfo.processInfo.environment["CASCADE_LLAMA_THREADS"], let value = Int(text), value > 0 { return value }
+            return max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         }
     }
 

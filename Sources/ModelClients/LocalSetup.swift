@@ -63,6 +63,7 @@ public struct LocalSetup: Sendable {
         }
         log("installing the local models into \(home.root)")
         let python = try findPython()
+        if installsVenv { try await checkPython(python) }
         if installsVenv {
             try await record(&report, "venv") { () throws(SetupError) in try await installVenv(python: python) }
         }
@@ -93,6 +94,22 @@ public struct LocalSetup: Sendable {
                              retry: "install Python 3.9+ with venv (Debian: `apt-get install python3 python3-venv`) or set CASCADE_PYTHON, then run setup again")
         }
         return path
+    }
+
+    /// Python 3.9+ with `venv` and `ensurepip` (Debian splits them into python3-venv).
+    func checkPython(_ python: String) async throws(SetupError) {
+        let probe = "import sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2])"
+        let result = try? await ProcessRunner.run(python, ["-c", probe], environment: environment)
+        let version = result?.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        guard result?.code == 0, parts.count == 2 else {
+            throw SetupError(step: "python", message: "\(python) lacks the venv module",
+                             retry: "install it (Debian: `apt-get install python3-venv`) and run setup again")
+        }
+        guard parts[0] > 3 || (parts[0] == 3 && parts[1] >= 9) else {
+            throw SetupError(step: "python", message: "\(python) is Python \(version); llama-cpp-python needs 3.9 or later",
+                             retry: "install Python 3.9+ and set CASCADE_PYTHON to it, then run setup again")
+        }
     }
 
     private func installVenv(python: String) async throws(SetupError) -> Bool {

@@ -84,6 +84,7 @@ public struct OpenAIClient: CodeModel {
     public func listModels(timeoutSeconds: Double = 5) async throws -> [String] {
         guard let url = URL(string: base + "/models") else { throw error(.transport("bad endpoint URL")) }
         var urlRequest = URLRequest(url: url)
+        urlRequest.timeoutInterval = timeoutSeconds + 5
         try authorize(&urlRequest)
         let (data, response) = try await send(urlRequest, timeout: timeoutSeconds)
         guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
@@ -249,6 +250,8 @@ public struct OpenAIClient: CodeModel {
             throw error(.transport("endpoint \"\(tier.endpoint)\" is not an http(s) URL"))
         }
         var urlRequest = URLRequest(url: url)
+        // URLRequest's own 60 s default would cut long local generations short; our deadline rules.
+        urlRequest.timeoutInterval = tier.timeoutSeconds + 5
         urlRequest.httpMethod = "POST"
         // URLRequest's own 60 s idle timeout would cut a slow CPU model short: our deadline rules.
         urlRequest.timeoutInterval = tier.timeoutSeconds + 30

@@ -76,3 +76,14 @@ struct RealLocalSetupTests {
         #expect(second.nothingToDo)
     }
 }
+
+@Suite(.timeLimit(.minutes(1)))
+struct LocalSetupPythonTests {
+    @Test func aMissingPythonFailsTheFirstStepWithTheFix() async {
+        let home = CascadeHome(root: NSTemporaryDirectory() + "cascade-nopython-\(UUID().uuidString)")
+        let setup = LocalSetup(home: home, environment: ["CASCADE_PYTHON": "/nonexistent/python3", "PATH": "/usr/bin:/bin"], log: { _ in })
+        let error = await #expect(throws: SetupError.self) { try await setup.run() }
+        #expect(error?.step == "python")
+        #expect(error?.retry.contains("CASCADE_PYTHON") == true)
+    }
+}

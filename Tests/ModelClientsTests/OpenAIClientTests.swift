@@ -1,4 +1,7 @@
 import Cascade
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import ModelClients
 import Testing
@@ -198,5 +201,43 @@ struct OpenAIClientTests {
         let deadline = Date().addingTimeInterval(5)
         while server.abortedByClient == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(server.abortedByClient == 1)
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct OpenAIClientLongCallTests {
+    /// A slow answer that arrives inside the tier's timeout is not cut off.
+    @Test func aSlowAnswerWithinTheTimeoutSucceeds() async throws {
+        let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(delaySeconds: 1.2)) { _ in "slow but fine" }
+        let result = try await OpenAIClient(tier: tier(server, timeout: 3)).generate(request())
+        #expect(result.texts == ["slow but fine"])
+    }
+
+    @Test func retryAfterAsAnHTTPDateIsParsed() {
+        let policy = RetryPolicy(maxAttempts: 3, baseDelaySeconds: 0.1, maxDelaySeconds: 30)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let inTenSeconds = formatter.string(from: Date().addingTimeInterval(10))
+        let delay = policy.delay(afterAttempt: 1, retryAfter: inTenSeconds)
+        #expect(delay > 8 && delay <= 10.5)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "120") == 30, "capped by maxDelaySeconds")
+        #expect((0.08...0.12).contains(policy.delay(afterAttempt: 1, retryAfter: nil)))
+        #expect((0.16...0.24).contains(policy.delay(afterAttempt: 2, retryAfter: nil)))
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct LoopbackProxyTests {
+    /// libcurl may send even 127.0.0.1 through `http_proxy` (DESIGN.md §5); the transport
+    /// adds loopback to `no_proxy` and keeps what the user had there.
+    @Test func loopbackIsAddedToNoProxyKeepingExistingEntries() {
+        setenv("no_proxy", "corp.example", 1)
+        HTTPTransport.exemptLoopbackFromProxy()
+        #expect(ProcessInfo.processInfo.environment["no_proxy"] == "corp.example,127.0.0.1,localhost,::1")
+        HTTPTransport.exemptLoopbackFromProxy()
+        #expect(ProcessInfo.processInfo.environment["no_proxy"] == "corp.example,127.0.0.1,localhost,::1", "idempotent")
+        #expect(ProcessInfo.processInfo.environment["NO_PROXY"]?.contains("127.0.0.1") == true)
     }
 }
