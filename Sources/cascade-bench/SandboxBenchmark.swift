@@ -4,7 +4,7 @@ import Processes
 import Sandbox
 
 /// 10 solutions × 10 tests through `SandboxExecutor`, per layer, plus the bare cost of one
-/// spawn with and without each wrapper. `--parallelism N` overrides the default of 2.
+/// spawn with and without each wrapper. `--parallelism N` overrides the default (`ExecutionConfig().parallelism`).
 enum SandboxBenchmark {
     static let solutionCount = 10
     static let testCount = 10
@@ -74,7 +74,7 @@ enum SandboxBenchmark {
         }
         let tests = (0..<testCount).map { "assert add(\($0), 1) == \($0 + 1)" }
         return TestJob(language: "python", solutions: solutions, tests: tests,
-                       limits: ExecutionConfig(testTimeoutSeconds: 1, runTimeoutSeconds: 10, memoryMB: 512, parallelism: 2, sandbox: .auto))
+                       limits: ExecutionConfig(testTimeoutSeconds: 1, runTimeoutSeconds: 10, memoryMB: 512, sandbox: .auto))
     }
 
     /// Solution i passes tests 0..<i.

@@ -87,13 +87,14 @@ public struct ExecutionConfig: Sendable, Equatable, Codable {
     /// Wall-clock limit of one solution's whole run (all its tests).
     public var runTimeoutSeconds: Double
     public var memoryMB: Int
-    /// How many solution processes run at once.
+    /// How many solution processes run at once. 4 on 2 cores: a sandboxed run mostly waits
+    /// on process start-up, so more in flight than cores measured faster (README).
     public var parallelism: Int
     public var sandbox: SandboxMode
 
     public init(
         testTimeoutSeconds: Double = 1, runTimeoutSeconds: Double = 10, memoryMB: Int = 512,
-        parallelism: Int = 2, sandbox: SandboxMode = .auto
+        parallelism: Int = 4, sandbox: SandboxMode = .auto
     ) {
         self.testTimeoutSeconds = testTimeoutSeconds
         self.runTimeoutSeconds = runTimeoutSeconds
