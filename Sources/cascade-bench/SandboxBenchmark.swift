@@ -64,7 +64,27 @@ enum SandboxBenchmark {
             let pairs = Double(solutionCount * testCount)
             print("  \(mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) [\(active)]")
             print("           wall \(format(best)) ms best, \(format(mean)) ms mean → \(format(pairs / best * 1000)) pairs/s best, \(format(pairs / mean * 1000)) pairs/s mean, \(format(best / Double(solutionCount))) ms per solution process")
+            let cancel = try await cancellationMs(executor, limits: limits)
+            print("           cancel a run of 2 sleeping solutions: returned \(format(cancel)) ms after Task.cancel()")
         }
+    }
+
+    /// How long a running job takes to return (every process killed) after its task is cancelled.
+    static func cancellationMs(_ executor: SandboxExecutor, limits: ExecutionConfig) async throws -> Double {
+        var limits = limits
+        limits.testTimeoutSeconds = 30
+        limits.runTimeoutSeconds = 30
+        let sleeper = "import time\ndef add(a, b):\n    time.sleep(60)\n"
+        let job = TestJob(language: "python", solutions: [sleeper, sleeper + "\n"], tests: ["assert add(1, 2) == 3"], limits: limits)
+        let task = Task { try await executor.run(job) }
+        // Let both solutions start (spawn plus interpreter start-up is well under a second here).
+        try await Task.sleep(for: .seconds(1))
+        let clock = ContinuousClock()
+        let start = clock.now
+        task.cancel()
+        _ = try? await task.value
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 
     /// Solution i is right for inputs below i, so the matrix is a known staircase.

@@ -31,7 +31,8 @@ struct ConfigValidationTests {
         #expect(config == CascadeConfig(tiers: [TierConfig(
             name: "small", endpoint: "http://127.0.0.1:8012/v1", model: "qwen2.5-coder-0.5b-instruct", api: .chat,
             apiKeyEnv: "OPENAI_API_KEY", price: Price(inputPerMillion: 0, outputPerMillion: 0.05), samples: 3, testLines: 4,
-            threshold: 1.0, temperature: 0.8, maxTokens: 512, timeoutSeconds: 120)]))
+            threshold: 1.0, temperature: 0.8, maxTokens: 512, timeoutSeconds: 120)],
+            execution: ExecutionConfig(parallelism: 2)))
     }
 
     @Test func omittedKeysGetDefaults() throws {
