@@ -98,7 +98,7 @@ struct JavaScriptContextFinder {
         let unitEndLine = source.line(of: unitClose) + 1
         let preambleItems = preamble(before: unitStartLine)
         let preamble = preambleItems.joined()
-        let headerText = Self.script(source.text(lines: unitStartLine..<start)) + lead
+        let headerText = Self.script(source.text(lines: unitStartLine..<start) + lead)
         let tailText = Self.script(source.text(lines: end..<max(end, unitEndLine)))
 
         let programHead = Self.joined(kind == .function || kind == .method ? preamble : "", headerText)
@@ -106,7 +106,7 @@ struct JavaScriptContextFinder {
         var promptTail = closingLine
         if kind == .method, unitEndLine - 1 > closeLine { promptTail += source.text(ofLine: unitEndLine - 1) + "\n" }
         let promptCode = Self.joined(promptPreamble(preambleItems), kind == .function
-            ? Self.script(source.text(lines: (docRange?.lowerBound ?? headerLine)..<start)) + lead : headerText)
+            ? Self.script(source.text(lines: (docRange?.lowerBound ?? headerLine)..<start) + lead) : headerText)
 
         return CompletionContext(
             languageId: Self.languageId, kind: kind, entryPoint: function.name,
