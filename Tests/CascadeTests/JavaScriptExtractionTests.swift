@@ -85,6 +85,25 @@ import Testing
         #expect(js.deduplicationKey(for: "assert.ok(f('a b'))") != js.deduplicationKey(for: "assert.ok(f('ab'))"))
     }
 
+    @Test func strictEqualOnAFreshArrayOrObjectBecomesDeep() {
+        let raw = "assert.strictEqual(hasCloseElements([1], 2), [1, 2]);\nassert.equal(hasCloseElements([], 0), {a: 1});\nassert.strictEqual(hasCloseElements([3], 1), 3);"
+        #expect(js.extractTests(from: raw, for: context, limit: 5) == [
+            "assert.deepStrictEqual(hasCloseElements([1], 2), [1, 2]);",
+            "assert.deepEqual(hasCloseElements([], 0), {a: 1});",
+            "assert.strictEqual(hasCloseElements([3], 1), 3);",
+        ])
+    }
+
+    @Test func promptsUseTheJavaScriptVocabulary() {
+        let tests = PromptLibrary.tests(for: context, count: 4, js.vocabulary)
+        #expect(tests.prompt.messages[1].content.contains("`assert.strictEqual(hasCloseElements(...), expected);`"))
+        #expect(tests.prompt.messages[1].content.contains("function hasCloseElements(numbers, threshold) {\n  throw new Error('not implemented');\n}\n```"))
+        #expect(tests.prompt.text.hasSuffix("// Tests for hasCloseElements: each line checks one input against its expected output.\nassert."))
+        let solution = PromptLibrary.solution(for: context, js.vocabulary)
+        #expect(solution.prompt.messages[1].content.contains("```javascript\nconst assert = require('node:assert');"))
+        #expect(solution.prompt.messages[1].content.contains("function hasCloseElements(numbers, threshold) {\n  // your code here\n}\n```"))
+    }
+
     @Test func methodTestsMustConstructTheClass() {
         let text = "class Counter {\n  increment(n) {\n  }\n}\n"
         let method = js.context(in: text, line: 1, utf16Column: 0)

@@ -264,7 +264,7 @@ struct JavaScriptExtractor {
             line = converted
         }
         guard JavaScriptSyntaxCheck.problem(in: line) == nil, !line.contains(";") || literalSemicolonsOnly(line) else { return nil }
-        return line + ";"
+        return deepWhereNeeded(line) + ";"
     }
 
     /// `expect(actual).toBe(expected)` → `assert.strictEqual(actual, expected)`; `toEqual` and
@@ -282,6 +282,32 @@ struct JavaScriptExtractor {
         if rest == ".toBeTruthy()" { return "assert.ok(\(actual))" }
         if rest == ".toBeFalsy()" { return "assert.ok(!(\(actual)))" }
         return nil
+    }
+
+    /// `assert.strictEqual(x, [1, 2])` can never pass (a fresh literal is never the same
+    /// object): small models write it often, and mean `assert.deepStrictEqual`.
+    static func deepWhereNeeded(_ line: String) -> String {
+        let rewrites = [("assert.strictEqual(", "assert.deepStrictEqual("), ("assert.equal(", "assert.deepEqual("),
+                        ("assert.notStrictEqual(", "assert.notDeepStrictEqual(")]
+        guard let (from, to) = rewrites.first(where: { line.hasPrefix($0.0) }) else { return line }
+        let source = JavaScriptSource(line)
+        let open = from.count - 1
+        guard let close = source.partner[open] else { return line }
+        // The second argument: after the first comma at the call's own depth.
+        var depth = 0
+        var comma: Int?
+        for index in (open + 1)..<close {
+            switch source.masked[index] {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            case "," where depth == 0: comma = comma ?? index
+            default: break
+            }
+        }
+        guard let comma else { return line }
+        let expected = source.text((comma + 1)..<close).trimmingCharacters(in: .whitespaces)
+        guard expected.hasPrefix("[") || expected.hasPrefix("{") else { return line }
+        return to + line.dropFirst(from.count)
     }
 
     private static func literalSemicolonsOnly(_ line: String) -> Bool {

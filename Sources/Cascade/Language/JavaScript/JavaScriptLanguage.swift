@@ -13,7 +13,7 @@ public struct JavaScriptLanguage: LanguageSupport {
         PromptVocabulary(
             name: "JavaScript", fenceTag: "javascript", lineComment: "//",
             stubBody: "throw new Error('not implemented');",
-            testShape: "assert.strictEqual(CALL, EXPECTED); (assert.deepStrictEqual for arrays and objects, node:assert)",
+            testShape: "assert.strictEqual(CALL, EXPECTED);",
             testLead: "assert.")
     }
 
