@@ -13,6 +13,20 @@ public protocol LanguageRunner: Sendable {
     var introspectionArguments: [String] { get }
     /// Arguments that start the runner program, which is embedded in the binary.
     var runnerArguments: [String] { get }
+    /// The runner arguments for a memory budget (V8 takes its heap limit on the command line).
+    func runnerArguments(memoryMB: Int) -> [String]
+    /// The address-space rlimit for a memory budget: V8 reserves about 700 MB of address space
+    /// before running anything, so a runtime may need more than the budget itself.
+    func addressSpaceBytes(memoryMB: Int) -> Int
+    /// Arguments that make the interpreter print exactly `ok` (the bubblewrap probe).
+    var probeArguments: [String] { get }
+}
+
+extension LanguageRunner {
+    public func runnerArguments(memoryMB: Int) -> [String] { runnerArguments }
+    public func addressSpaceBytes(memoryMB: Int) -> Int { max(memoryMB, 64) << 20 }
+    /// Python's form; other runners override it.
+    public var probeArguments: [String] { ["-I", "-S", "-c", "print('ok')"] }
 }
 
 /// The runner's job, sent on its stdin in a format any language parses without a library:

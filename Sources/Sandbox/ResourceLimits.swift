@@ -11,9 +11,9 @@ struct ResourceLimits: Equatable {
     var fileSizeBytes: Int = 16 << 20
     var openFiles: Int = 256
 
-    init(_ execution: ExecutionConfig) {
+    init(_ execution: ExecutionConfig, addressSpaceBytes: Int? = nil) {
         cpuSeconds = Int(execution.runTimeoutSeconds.rounded(.up)) + 1
-        addressSpaceBytes = max(execution.memoryMB, 64) << 20
+        self.addressSpaceBytes = addressSpaceBytes ?? max(execution.memoryMB, 64) << 20
     }
 
     var prlimitArguments: [String] {

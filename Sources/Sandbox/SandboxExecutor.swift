@@ -11,7 +11,7 @@ import Synchronization
 public struct SandboxExecutor: TestExecutor {
     public let runners: [any LanguageRunner]
 
-    public init(runners: [any LanguageRunner] = [PythonRunner()]) {
+    public init(runners: [any LanguageRunner] = [PythonRunner(), JavaScriptRunner()]) {
         self.runners = runners
     }
 
@@ -106,8 +106,9 @@ public struct SandboxExecutor: TestExecutor {
         let limits = job.limits
         let command = SandboxCommand(
             layers: plan.layers, tools: plan.tools, interpreter: plan.interpreter,
-            interpreterArguments: plan.runner.runnerArguments, runDirectory: directory.path,
-            limits: ResourceLimits(limits), marker: marker, prefix: cap?.commandPrefix ?? [])
+            interpreterArguments: plan.runner.runnerArguments(memoryMB: limits.memoryMB), runDirectory: directory.path,
+            limits: ResourceLimits(limits, addressSpaceBytes: plan.runner.addressSpaceBytes(memoryMB: limits.memoryMB)),
+            marker: marker, prefix: cap?.commandPrefix ?? [])
         let input = RunnerInput(solution: solution, tests: job.tests, testTimeout: limits.testTimeoutSeconds, nonce: nonce)
         // The whole run may take a load plus every test at its limit, plus start-up; never more than runTimeout.
         let budget = min(limits.runTimeoutSeconds, 2 + limits.testTimeoutSeconds * Double(job.tests.count + 1))

@@ -52,7 +52,7 @@ enum SandboxProbe {
         var bubblewrap = LayerStatus(isAvailable: false, detail: "bwrap not found on PATH (apt-get install -y bubblewrap)")
         if let path = try? Executable.name("bwrap").resolvedPath() {
             if let interpreter {
-                let problem = await tryBubblewrap(path, interpreter: interpreter)
+                let problem = await tryBubblewrap(path, interpreter: interpreter, runner: runner)
                 if let problem {
                     bubblewrap.detail = "\(path) fails: \(problem)"
                 } else {
@@ -94,12 +94,12 @@ enum SandboxProbe {
     }
 
     /// nil when the interpreter prints "ok" from inside bubblewrap.
-    private static func tryBubblewrap(_ bwrap: String, interpreter: InterpreterInfo) async -> String? {
+    private static func tryBubblewrap(_ bwrap: String, interpreter: InterpreterInfo, runner: any LanguageRunner) async -> String? {
         guard let directory = try? RunDirectory.create() else { return "cannot create a run directory" }
         defer { directory.remove() }
         let environment = SandboxCommand.minimalEnvironment(directory: SandboxCommand.sandboxDirectory, marker: "probe")
         let arguments = SandboxCommand.bubblewrapArguments(interpreter: interpreter, runDirectory: directory.path, environment: environment)
-            + ["--", interpreter.executable, "-I", "-S", "-c", "print('ok')"]
+            + ["--", interpreter.executable] + runner.probeArguments
         do {
             let result = try await ChildProcess.run(ProcessConfiguration(
                 executable: .path(bwrap), arguments: arguments, timeout: .seconds(20)))

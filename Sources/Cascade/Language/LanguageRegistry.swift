@@ -7,7 +7,7 @@ public struct LanguageRegistry: Sendable {
     }
 
     /// Every language this build supports.
-    public static let standard = LanguageRegistry([PythonLanguage()])
+    public static let standard = LanguageRegistry([PythonLanguage(), JavaScriptLanguage()])
 
     public var supportedIds: [String] { languages.map(\.languageId) }
 
