@@ -33,6 +33,7 @@
 ;;
 ;;   (require 'cascade)
 ;;   (add-hook 'python-mode-hook #'cascade-mode)
+;;   (add-hook 'js-mode-hook #'cascade-mode)       ; JavaScript too
 ;;
 ;; then `C-c , t' (`cascade-trigger') in a function with a docstring.
 ;; While a suggestion is shown: TAB accepts, M-n shows the next one,

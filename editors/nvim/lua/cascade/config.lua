@@ -8,7 +8,7 @@ M.defaults = {
   -- initializationOptions (the same object as the JSON config file).
   config = nil,
   -- Filetypes the client attaches to.
-  filetypes = { 'python' },
+  filetypes = { 'python', 'javascript' },
   -- Ask for a suggestion automatically after typing pauses in insert mode.
   auto_trigger = false,
   -- Milliseconds of quiet typing before an automatic request.
