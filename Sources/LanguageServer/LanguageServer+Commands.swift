@@ -41,7 +41,8 @@ extension LanguageServer {
     }
 
     /// Where the cascade is asked: the end of the region the engine replaces (the
-    /// `pass`/`...` line), or the end of the line above it (the docstring) when it is empty.
+    /// `pass`/`...` line); for an empty body, the blank line below the docstring (so it is
+    /// replaced too) or else the docstring's last line.
     private func bodyPosition(_ arguments: GenerateFromDocstringArguments) throws -> Position {
         let document = try openDocument(arguments.uri)
         guard arguments.line >= 0, arguments.line < document.lineCount,
@@ -52,7 +53,13 @@ extension LanguageServer {
         guard context.kind != .plain, context.entryPoint != nil else {
             throw ResponseError(.invalidParams, "no function at line \(arguments.line) of \(arguments.uri); ask for code actions again")
         }
-        let line = min(document.lineCount - 1, max(0, context.endLine > context.startLine ? context.endLine - 1 : context.startLine - 1))
+        var line = context.endLine > context.startLine ? context.endLine - 1 : context.startLine - 1
+        // An empty body followed by a blank line: ask on that line, so the engine replaces it.
+        if context.endLine == context.startLine, context.startLine < document.lineCount,
+           document.line(context.startLine).allSatisfy(\.isWhitespace) {
+            line = context.startLine
+        }
+        line = min(document.lineCount - 1, max(0, line))
         return Position(line: line, character: document.lineLength(line, encoding: encoding))
     }
 

@@ -156,4 +156,43 @@ struct RealBinaryTests {
         #expect(result["items"]?[0]?["insertText"] == "    return a + b\n")
         #expect(await server.stop() == 0)
     }
+
+    @Test func exitWithoutShutdownExitsWithOne() async throws {
+        let server = try RealServer()
+        defer { server.removeHome() }
+        try await server.start()
+        server.client.notify("exit")
+        await server.client.waitForEnd()
+        server.process.waitUntilExit()
+        server.client.closeInput()
+        #expect(server.process.terminationStatus == 1)
+    }
+
+    @Test func codeActionResolvesToTheVerifiedBodyAndInsertTestsAddsItsTests() async throws {
+        let server = try RealServer()
+        defer { server.removeHome() }
+        try await server.start(capabilities: ["textDocument": ["codeAction": ["resolveSupport": ["properties": ["edit"]]]]])
+        let client = server.client
+        let uri = RealServer.uri("add")
+        let actions = try await client.request("textDocument/codeAction", [
+            "textDocument": ["uri": .string(uri)],
+            "range": ["start": ["line": 1, "character": 0], "end": ["line": 1, "character": 0]], "context": ["diagnostics": []],
+        ]).get()
+        let action = try #require(actions[0])
+        #expect(action["title"] == "Generate function from docstring")
+        let resolved = try await client.request("codeAction/resolve", action).get()
+        #expect(resolved["edit"]?["changes"]?[uri] == [[
+            "range": ["start": ["line": 2, "character": 0], "end": ["line": 3, "character": 0]], "newText": "    return a + b\n",
+        ]])
+        // The tests that validated it go right below the function (here its docstring: the
+        // client did not apply the edit).
+        let inserted = try await client.request("workspace/executeCommand", [
+            "command": "cascade.insertTests", "arguments": [["uri": .string(uri)]],
+        ]).get()
+        #expect(inserted["applied"] == true)
+        let apply = try #require(client.serverRequests.first { $0.method == "workspace/applyEdit" })
+        let edit = try #require(apply.params?["edit"]?["changes"]?[uri]?[0])
+        #expect(edit["newText"] == "\ndef test_add():\n    assert add(1, 2) == 3\n    assert add(0, 0) == 0\n    assert add(-1, 1) == 0\n")
+        #expect(await server.stop() == 0)
+    }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import JSONRPC
 import Testing
 import TestSupport
@@ -81,6 +84,9 @@ final class RealServer {
     let home: URL
     /// A name no other process has: what the `spin` candidates call themselves.
     let marker: String
+    /// Kills a hung server so that awaiting tests fail ("server closed its output") instead
+    /// of hanging the whole run: the client's waits have no timeout of their own.
+    private let watchdog: Task<Void, Never>
 
     static let addSource = "def add(a, b):\n    \"\"\"Return the sum of a and b.\"\"\"\n    \n"
     static let mulSource = "def mul(a, b):\n    \"\"\"Return the product of a and b.\"\"\"\n    \n"
@@ -112,6 +118,12 @@ final class RealServer {
         let (client, process) = try LSPTestClient.launch(executable: binary, arguments: ["lsp", "--config", configPath], environment: environment)
         self.client = client
         self.process = process
+        watchdog = Task.detached {
+            try? await Task.sleep(for: .seconds(45))
+            guard !Task.isCancelled, process.isRunning else { return }
+            FileHandle.standardError.write(Data("RealServer watchdog: cascade lsp (pid \(process.processIdentifier)) still running after 45 s; killing it: the server hung\n".utf8))
+            kill(process.processIdentifier, SIGKILL)
+        }
     }
 
     var ledgerPath: String { home.appendingPathComponent("ledger.jsonl").path }
@@ -138,6 +150,7 @@ final class RealServer {
 
     /// `shutdown`, `exit`; the exit code.
     func stop() async -> Int32 {
+        defer { watchdog.cancel() }
         _ = await client.request("shutdown")
         client.notify("exit")
         await client.waitForEnd()
@@ -147,7 +160,13 @@ final class RealServer {
         return process.terminationStatus
     }
 
-    func removeHome() { try? FileManager.default.removeItem(at: home) }
+    /// Ends everything this server started (also after a failed test) and removes its files.
+    func removeHome() {
+        watchdog.cancel()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        model.stop()
+        try? FileManager.default.removeItem(at: home)
+    }
 
     /// Processes that are test runs of this server: the ones named `marker`, and any whose
     /// command line holds one of its run directories (bwrap's does).
