@@ -128,7 +128,7 @@ struct RealBinaryTests {
         let id = server.client.send("textDocument/inlineCompletion", RealServer.params("spin"))
         try #require(await server.waitForSpinningTestProcess(), "no test process named \(server.marker) appeared")
         server.client.notify("$/cancelRequest", ["id": id.json])
-        #expect(await server.client.answer(to: id).failureCode == .requestCancelled)
+        #expect(try await server.answer(to: id).failureCode == .requestCancelled)
         let gone = await server.waitFor(seconds: 5) { server.testProcesses().isEmpty }
         #expect(gone, "test processes still running after the cancellation: \(server.testProcesses())")
         #expect(await server.stop() == 0)
@@ -149,10 +149,10 @@ struct RealBinaryTests {
         let second = server.client.send("textDocument/inlineCompletion", [
             "textDocument": ["uri": .string(uri)], "position": ["line": 7, "character": 4], "context": ["triggerKind": 1],
         ])
-        #expect(await server.client.answer(to: first).failureCode == .requestCancelled)
+        #expect(try await server.answer(to: first).failureCode == .requestCancelled)
         let gone = await server.waitFor(seconds: 5) { server.testProcesses().isEmpty }
         #expect(gone, "test processes still running after the supersede: \(server.testProcesses())")
-        let result = try await server.client.answer(to: second).get()
+        let result = try await server.answer(to: second).get()
         #expect(result["items"]?[0]?["insertText"] == "    return a + b\n")
         #expect(await server.stop() == 0)
     }

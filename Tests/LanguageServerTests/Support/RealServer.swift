@@ -28,6 +28,10 @@ enum RealBinary {
     }
 }
 
+struct RealServerDied: Error, CustomStringConvertible {
+    var description: String
+}
+
 struct RealBinaryMissing: Error, CustomStringConvertible {
     var searched: [String]
     var description: String {
@@ -146,6 +150,18 @@ final class RealServer {
         if let trigger { params["context"] = ["triggerKind": .int(trigger)] }
         if let token { params["workDoneToken"] = .string(token) }
         return .object(params)
+    }
+
+    /// The answer to `id`; when the server died instead, a failure that says how (a crash
+    /// prints its backtrace on the server's stderr, which the test output shows).
+    func answer(to id: RequestID) async throws -> Result<JSONValue, ResponseError> {
+        let answer = await client.answer(to: id)
+        if case .failure(let error) = answer, error.message == "server closed its output" {
+            process.waitUntilExit()
+            let how = process.terminationReason == .uncaughtSignal ? "was killed by signal \(process.terminationStatus)" : "exited with \(process.terminationStatus)"
+            throw RealServerDied(description: "cascade lsp \(how) while request \(id) was pending; see its stderr above")
+        }
+        return answer
     }
 
     /// `shutdown`, `exit`; the exit code.
