@@ -85,7 +85,7 @@ extension LanguageServer {
         }
         // The money is spent whether or not anyone still wants the answer.
         await ledger.record(result.report)
-        endProgress(ReportText.detail(result.report))
+        endProgress(ReportFormatter().detail(result.report))
         let report = result.report
         if let entryPoint = report.entryPoint {
             lastReports[request.uri ?? "", default: [:]][entryPoint] = report
@@ -116,7 +116,7 @@ extension LanguageServer {
             let typed = typedText(in: document, from: main.range.start, to: position)
             let label = report.completion.split(separator: "\n").first.map { String($0.drop(while: { $0 == " " || $0 == "\t" }).prefix(60)) } ?? report.id
             let item = CompletionItem(
-                label: label, kind: 1, detail: ReportText.detail(report), documentation: .markdown(ReportText.markdown(report)),
+                label: label, kind: 1, detail: ReportFormatter().detail(report), documentation: .markdown(ReportFormatter().markdown(report)),
                 filterText: typed.isEmpty ? nil : typed, sortText: "0", preselect: true, insertTextFormat: 1,
                 textEdit: main, additionalTextEdits: additional.isEmpty ? nil : additional, command: accepted,
                 data: ["cascade": reportJSON])

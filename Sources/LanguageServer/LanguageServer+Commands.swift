@@ -5,17 +5,17 @@ import JSONRPC
 extension LanguageServer {
     static let generateTitle = "Generate function from docstring"
 
-    /// "Generate function from docstring" on a Python def with a docstring and no body.
+    /// "Generate function from docstring" on a function with a docstring and no body yet,
+    /// as the engine's language layer sees it.
     func codeActions(_ params: CodeActionParams) throws -> JSONValue {
         let document = try openDocument(params.textDocument.uri)
-        guard document.languageId == "python" || document.uri.hasSuffix(".py") else { return [] }
+        guard let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else { return [] }
         guard params.range.start.line >= 0, params.range.start.line < document.lineCount else {
             throw ResponseError(.invalidParams, "range starts at line \(params.range.start.line), past the end of the document (\(document.lineCount) lines)")
         }
-        guard let function = PythonFunction.enclosing(line: params.range.start.line, in: document.lines), function.needsBody else {
-            return []
-        }
-        let arguments = GenerateFromDocstringArguments(uri: document.uri, line: function.defLine)
+        let context = language.context(in: document.text, line: params.range.start.line, utf16Column: nil)
+        guard Self.needsBody(context) else { return [] }
+        let arguments = GenerateFromDocstringArguments(uri: document.uri, line: params.range.start.line)
         let argumentsJSON = try JSONValue(encoding: arguments)
         let resolvable = clientCapabilities["textDocument"]?["codeAction"]?["resolveSupport"]?["properties"]?.arrayValue?.contains("edit") ?? false
         let action = CodeAction(
@@ -23,6 +23,11 @@ extension LanguageServer {
             command: resolvable ? nil : LSPCommand(title: Self.generateTitle, command: CascadeCommand.generateFromDocstring, arguments: [argumentsJSON]),
             data: argumentsJSON)
         return [try JSONValue(encoding: action)]
+    }
+
+    /// A function (not a plain context) with a docstring and an empty, `pass` or `...` body.
+    static func needsBody(_ context: CompletionContext) -> Bool {
+        context.kind != .plain && context.entryPoint != nil && context.docstring != nil && context.bodyIsPlaceholder
     }
 
     /// `codeAction/resolve`: runs the cascade and answers the action with its edit.
@@ -35,14 +40,26 @@ extension LanguageServer {
         try startCascade(id: id, uri: arguments.uri, position: cursor, mode: .full, token: nil, answer: .codeAction(action))
     }
 
-    /// Where the body goes: the end of the `pass`/`...` line, else the end of the docstring.
+    /// Where the cascade is asked: the end of the region the engine replaces (the
+    /// `pass`/`...` line); for an empty body, the blank line below the docstring (so it is
+    /// replaced too) or else the docstring's last line.
     private func bodyPosition(_ arguments: GenerateFromDocstringArguments) throws -> Position {
         let document = try openDocument(arguments.uri)
         guard arguments.line >= 0, arguments.line < document.lineCount,
-              let function = PythonFunction.parse(defAt: arguments.line, in: document.lines) else {
-            throw ResponseError(.invalidParams, "no def at line \(arguments.line) of \(arguments.uri); ask for code actions again")
+              let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else {
+            throw ResponseError(.invalidParams, "no function at line \(arguments.line) of \(arguments.uri); ask for code actions again")
         }
-        let line = function.bodyLines.first ?? function.docstringEndLine ?? function.signatureEndLine
+        let context = language.context(in: document.text, line: arguments.line, utf16Column: nil)
+        guard context.kind != .plain, context.entryPoint != nil else {
+            throw ResponseError(.invalidParams, "no function at line \(arguments.line) of \(arguments.uri); ask for code actions again")
+        }
+        var line = context.endLine > context.startLine ? context.endLine - 1 : context.startLine - 1
+        // An empty body followed by a blank line: ask on that line, so the engine replaces it.
+        if context.endLine == context.startLine, context.startLine < document.lineCount,
+           document.line(context.startLine).allSatisfy(\.isWhitespace) {
+            line = context.startLine
+        }
+        line = min(document.lineCount - 1, max(0, line))
         return Position(line: line, character: document.lineLength(line, encoding: encoding))
     }
 
@@ -82,11 +99,12 @@ extension LanguageServer {
         guard let tests = arguments.tests ?? lastReports[arguments.uri]?[entryPoint]?.tests, !tests.isEmpty else {
             throw ResponseError(.invalidParams, "no tests known for '\(entryPoint)'; pass 'tests' or complete the function first")
         }
-        let lines = document.lines
-        let function = PythonFunction.named(entryPoint, in: lines)
-        let indent = String(repeating: " ", count: function?.indentation ?? 0)
-        var text = "\n\n\(indent)def test_\(entryPoint)():\n"
-        for test in tests { text += "\(indent)    \(test)\n" }
+        // Below a top-level function; anything else (methods, unknown names) at the end of the file.
+        let function = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri)?
+            .functionContext(named: entryPoint, in: document.text)
+            .flatMap { $0.kind == .function ? $0 : nil }
+        var text = "\n\ndef test_\(entryPoint)():\n"
+        for test in tests { text += "    \(test)\n" }
         let position: Position
         if let function, function.endLine < document.lineCount {
             position = Position(line: function.endLine, character: 0)

@@ -37,8 +37,6 @@ public struct TextDocument: Sendable, Equatable {
         return text[start..<end]
     }
 
-    public var lines: [Substring] { (0..<lineCount).map(line) }
-
     /// The UTF-8 offset of `position`.
     /// - Throws: `PositionError` when the line is past the end of the document.
     public func utf8Offset(of position: Position, encoding: PositionEncoding) throws -> Int {

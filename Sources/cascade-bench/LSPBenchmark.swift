@@ -16,15 +16,19 @@ struct LSPBenchmarkError: Error, CustomStringConvertible {
 ///
 /// The server inherits this process's environment, so point `CASCADE_CONFIG` at a config
 /// whose model answers instantly (and `CASCADE_HOME` at a scratch directory for the ledger).
-/// `CASCADE_BENCH_ROUND_TRIPS` and `CASCADE_BENCH_COMPLETIONS` override the counts.
+/// `CASCADE_BENCH_ROUND_TRIPS` and `CASCADE_BENCH_COMPLETIONS` override the counts. Each
+/// completion follows a `didChange` that renumbers the docstring, so every one is a fresh
+/// cascade (model calls and a sandboxed test run), not a cache hit; `CASCADE_BENCH_CACHED=1`
+/// keeps the document as it is and measures cache hits instead.
 func runLSPBenchmark(binary: String) async throws {
     let environment = ProcessInfo.processInfo.environment
     let roundTrips = environment["CASCADE_BENCH_ROUND_TRIPS"].flatMap(Int.init) ?? 2000
     let completions = environment["CASCADE_BENCH_COMPLETIONS"].flatMap(Int.init) ?? 1000
+    let fresh = environment["CASCADE_BENCH_CACHED"] != "1"
     let results = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<LSPBenchmarkResults, any Error>) in
         // Blocking pipe I/O belongs on a thread of its own, not on the cooperative pool.
         let thread = Thread {
-            continuation.resume(with: Result { try LSPBenchmarkSession.run(binary: binary, roundTrips: roundTrips, completions: completions) })
+            continuation.resume(with: Result { try LSPBenchmarkSession.run(binary: binary, roundTrips: roundTrips, completions: completions, fresh: fresh) })
         }
         thread.stackSize = 4 << 20
         thread.start()
@@ -40,6 +44,8 @@ struct LSPBenchmarkResults {
     var idleRSSKB: Int
     var afterRSSKB: Int
     var exitCode: Int32
+    /// Completions by report status (`passed` for fresh cascades, `cached` for hits).
+    var statuses: [String: Int]
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {
         guard !values.isEmpty else { return .nan }
@@ -59,6 +65,7 @@ struct LSPBenchmarkResults {
             row("inline completion", completionMs),
             row("completion server overhead", overheadMs),
             String(format: "resident memory: idle %.1f MB, after %d completions %.1f MB", Double(idleRSSKB) / 1024, completionMs.count, Double(afterRSSKB) / 1024),
+            "completion statuses: " + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
             "exit code after shutdown/exit: \(exitCode)",
         ].joined(separator: "\n")
     }
@@ -71,6 +78,7 @@ struct LSPBenchmarkResults {
             "roundTrip": stats(roundTripsMs), "completion": stats(completionMs), "overhead": stats(overheadMs),
             "idleRSSMB": .double(Double(idleRSSKB) / 1024), "afterRSSMB": .double(Double(afterRSSKB) / 1024),
             "exitCode": .int(Int(exitCode)),
+            "statuses": .object(statuses.mapValues { .int($0) }),
         ]
     }
 }
@@ -102,17 +110,21 @@ private final class LSPBenchmarkSession {
         outputFD = stdout.fileHandleForReading.fileDescriptor
     }
 
-    static func run(binary: String, roundTrips: Int, completions: Int) throws -> LSPBenchmarkResults {
+    static func run(binary: String, roundTrips: Int, completions: Int, fresh: Bool) throws -> LSPBenchmarkResults {
         let session = try LSPBenchmarkSession(binary: binary)
         defer { if session.process.isRunning { session.process.terminate() } }
-        return try session.measure(roundTrips: roundTrips, completions: completions)
+        return try session.measure(roundTrips: roundTrips, completions: completions, fresh: fresh)
     }
 
-    func measure(roundTrips: Int, completions: Int) throws -> LSPBenchmarkResults {
+    static func source(_ number: Int?) -> String {
+        "def add(a, b):\n    \"\"\"Return the sum of a and b\(number.map { " (variant \($0))" } ?? "").\"\"\"\n    \n"
+    }
+
+    func measure(roundTrips: Int, completions: Int, fresh: Bool) throws -> LSPBenchmarkResults {
         _ = try request("initialize", ["processId": .int(Int(getpid())), "rootUri": nil, "capabilities": [:]])
         notify("initialized", [:])
         let uri = "file:///tmp/cascade-bench.py"
-        let source = "def add(a, b):\n    \"\"\"Return the sum of a and b.\"\"\"\n    \n"
+        let source = Self.source(nil)
         notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "python", "version": 1, "text": .string(source)]])
         _ = try request("cascade/ledger", nil)  // the document is open once this answers
         let idle = residentKB()
@@ -126,7 +138,14 @@ private final class LSPBenchmarkSession {
         var completionMs: [Double] = []
         var overheadMs: [Double] = []
         let params: JSONValue = ["textDocument": ["uri": .string(uri)], "position": ["line": 2, "character": 4], "context": ["triggerKind": 1]]
+        var statuses: [String: Int] = [:]
         for index in 0..<completions {
+            if fresh {
+                notify("textDocument/didChange", [
+                    "textDocument": ["uri": .string(uri), "version": .int(index + 2)],
+                    "contentChanges": [["text": .string(Self.source(index))]],
+                ])
+            }
             let start = DispatchTime.now().uptimeNanoseconds
             let result = try request("textDocument/inlineCompletion", params)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -135,6 +154,7 @@ private final class LSPBenchmarkSession {
                 throw LSPBenchmarkError(description: "completion \(index) returned no item (\(result.jsonString.prefix(200))); check that CASCADE_CONFIG names an instant fake model")
             }
             overheadMs.append(max(0, elapsed - engineMs))
+            statuses[result["items"]?[0]?["data"]?["cascade"]?["status"]?.stringValue ?? "?", default: 0] += 1
         }
         let after = residentKB()
         _ = try request("shutdown", nil)
@@ -143,7 +163,7 @@ private final class LSPBenchmarkSession {
         process.waitUntilExit()
         return LSPBenchmarkResults(
             roundTripsMs: roundTripsMs, completionMs: completionMs, overheadMs: overheadMs,
-            idleRSSKB: idle, afterRSSKB: after, exitCode: process.terminationStatus)
+            idleRSSKB: idle, afterRSSKB: after, exitCode: process.terminationStatus, statuses: statuses)
     }
 
     func notify(_ method: String, _ params: JSONValue?) {

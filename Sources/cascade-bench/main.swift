@@ -1,18 +1,25 @@
 import Foundation
 
-/// `cascade-bench <name>`: one benchmark per file; the lead adds more (e.g. `lsp`).
-let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
-    "sandbox": SandboxBenchmark.run,
+/// `cascade-bench <name> [options]`: one benchmark per file, measured on the built code.
+let benchmarks: [String: @Sendable ([String]) async throws -> Int32] = [
+    "sandbox": { try await SandboxBenchmark.run($0); return 0 },
+    "lsp": { await LSPBenchCommand.run($0) },
 ]
+let usage = """
+    usage: cascade-bench (sandbox | lsp) [options]
+      sandbox [--parallelism N]  10 solutions x 10 tests through each sandbox layer, spawn overhead, cancellation
+      lsp [--binary PATH]        round trips and completions through the real `cascade lsp` with an instant fake
+                                 model (PATH defaults to .build/release/cascade: `swift build -c release` first)
+    """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let benchmark = benchmarks[name] else {
-    let names = benchmarks.keys.sorted().joined(separator: " | ")
-    FileHandle.standardError.write(Data("usage: cascade-bench (\(names)) [options]\n".utf8))
-    exit(2)
+    let asked = arguments.first.map { $0 == "--help" || $0 == "-h" } ?? false
+    FileHandle.standardError.write(Data((asked ? "" : "cascade-bench: unknown or missing benchmark\n") + usage + "\n").utf8))
+    exit(asked ? 0 : 2)
 }
 do {
-    try await benchmark(Array(arguments.dropFirst()))
+    exit(try await benchmark(Array(arguments.dropFirst())))
 } catch {
     FileHandle.standardError.write(Data("cascade-bench \(name): \(error)\n".utf8))
     exit(1)

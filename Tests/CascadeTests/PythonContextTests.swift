@@ -2,6 +2,16 @@ import Testing
 @testable import Cascade
 
 @Suite struct PythonContextTests {
+    @Test func functionContextByNameFindsTheOutermostDefinition() throws {
+        let text = "class A:\n    def add(self, x):\n        return x\n\ndef add(a, b):\n    \"\"\"Add.\"\"\"\n    return a + b\n\nz = 1\n"
+        let context = try #require(PythonLanguage().functionContext(named: "add", in: text))
+        #expect(context.kind == .function)
+        #expect(context.entryPoint == "add")
+        #expect(context.startLine == 6)
+        #expect(context.endLine == 7)
+        #expect(PythonLanguage().functionContext(named: "missing", in: text) == nil)
+    }
+
     let python = PythonLanguage()
 
     @Test func emptyBodyAfterDocstringIsAFunctionWithItsHeaderAndImports() {

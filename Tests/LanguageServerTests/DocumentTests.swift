@@ -1,3 +1,4 @@
+import Cascade
 import Testing
 @testable import LanguageServer
 
@@ -37,7 +38,7 @@ import Testing
     @Test func fullReplacement() throws {
         var doc = document("old")
         try doc.apply(TextDocumentContentChangeEvent(range: nil, text: "new\ntext"), encoding: .utf16)
-        #expect(doc.lines == ["new", "text"])
+        #expect(doc.lineCount == 2 && doc.line(0) == "new" && doc.line(1) == "text")
     }
 }
 
@@ -68,29 +69,25 @@ import Testing
     }
 }
 
-@Suite struct PythonFunctionTests {
-    private func lines(_ text: String) -> [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false) }
+/// The code action's test on the engine's context: a docstring and no body yet.
+@Suite struct GenerateFromDocstringDetectionTests {
+    private func needsBody(_ text: String, line: Int = 0) -> Bool {
+        LanguageServer.needsBody(PythonLanguage().context(in: text, line: line, utf16Column: nil))
+    }
 
     @Test func docstringWithPassOrEllipsisOrNothingNeedsABody() {
         for body in ["    pass\n", "    ...\n", ""] {
-            let source = lines("def f(x):\n    \"\"\"Return x.\n\n    More.\n    \"\"\"\n\(body)\ny = 1\n")
-            let function = PythonFunction.enclosing(line: 0, in: source)
-            #expect(function?.needsBody == true, "body: \(body)")
-            #expect(function?.docstringEndLine == 4)
+            #expect(needsBody("def f(x):\n    \"\"\"Return x.\n\n    More.\n    \"\"\"\n\(body)\ny = 1\n"), "body: \(body)")
         }
     }
 
-    @Test func aRealBodyOrNoDocstringDoesNot() {
-        #expect(PythonFunction.enclosing(line: 0, in: lines("def f(x):\n    '''Doc.'''\n    return x\n"))?.needsBody == false)
-        #expect(PythonFunction.enclosing(line: 0, in: lines("def f(x):\n    pass\n"))?.needsBody == false)
+    @Test func aRealBodyOrNoDocstringOrNoFunctionDoesNot() {
+        #expect(!needsBody("def f(x):\n    '''Doc.'''\n    return x\n"))
+        #expect(!needsBody("def f(x):\n    pass\n"))
+        #expect(!needsBody("x = 1\n'''Doc.'''\n"))
     }
 
     @Test func multiLineSignaturesAndMethods() {
-        let source = lines("class A:\n    async def f(self,\n            x):  # note\n        \"\"\"Doc.\"\"\"\n\nz = 2\n")
-        let function = PythonFunction.enclosing(line: 3, in: source)
-        #expect(function?.name == "f")
-        #expect(function?.signatureEndLine == 2)
-        #expect(function?.indentation == 4)
-        #expect(function?.endLine == 4)
+        #expect(needsBody("class A:\n    async def f(self,\n            x):  # note\n        \"\"\"Doc.\"\"\"\n\nz = 2\n", line: 3))
     }
 }

@@ -32,9 +32,16 @@ public protocol LanguageSupport: Sendable {
     /// A program that loads without error exactly when `completion` is syntactically valid
     /// in `context`; run by the `TestExecutor` against zero tests. Nil when not possible.
     func syntaxCheckProgram(for completion: String, in context: CompletionContext) -> String?
+
+    /// The context of the function named `name` as if the cursor were on its first line
+    /// (the outermost one when several share the name); nil when there is none.
+    func functionContext(named name: String, in text: String) -> CompletionContext?
 }
 
 extension LanguageSupport {
+    /// Languages that cannot find functions by name answer nil.
+    public func functionContext(named name: String, in text: String) -> CompletionContext? { nil }
+
     /// The test without any whitespace.
     public func deduplicationKey(for test: String) -> String {
         test.filter { !$0.isWhitespace }

@@ -10,7 +10,7 @@ public struct CodeAction: Sendable, Hashable, Codable {
     public var kind: String?
     public var edit: WorkspaceEdit?
     public var command: LSPCommand?
-    /// What `codeAction/resolve` needs: `{uri, line}` of the def.
+    /// What `codeAction/resolve` needs: `{uri, line}` in the function.
     public var data: JSONValue?
 }
 
@@ -22,7 +22,7 @@ public struct ExecuteCommandParams: Sendable, Hashable, Codable {
 /// Argument of `cascade.generateFromDocstring`, and the `data` of its code action.
 public struct GenerateFromDocstringArguments: Sendable, Hashable, Codable {
     public var uri: String
-    /// 0-based line of the `def`.
+    /// 0-based line in the function (the `def`, or wherever the code action was asked).
     public var line: Int
 }
 

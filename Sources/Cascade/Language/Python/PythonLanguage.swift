@@ -17,6 +17,14 @@ public struct PythonLanguage: LanguageSupport {
         PythonContextFinder(text: text).context(line: line)
     }
 
+    public func functionContext(named name: String, in text: String) -> CompletionContext? {
+        let finder = PythonContextFinder(text: text)
+        guard let def = finder.source.statements
+            .filter({ $0.isDef && $0.definedName == name })
+            .min(by: { $0.indent < $1.indent }) else { return nil }
+        return finder.context(line: def.first)
+    }
+
     public func extractSolution(from raw: String, for context: CompletionContext) -> SolutionCandidate? {
         PythonExtractor(context: context).solution(from: raw)
     }
