@@ -15,7 +15,8 @@ let usage = """
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let benchmark = benchmarks[name] else {
     let asked = arguments.first.map { $0 == "--help" || $0 == "-h" } ?? false
-    FileHandle.standardError.write(Data((asked ? "" : "cascade-bench: unknown or missing benchmark\n") + usage + "\n").utf8))
+    let message = (asked ? "" : "cascade-bench: unknown or missing benchmark\n") + usage + "\n"
+    FileHandle.standardError.write(Data(message.utf8))
     exit(asked ? 0 : 2)
 }
 do {
