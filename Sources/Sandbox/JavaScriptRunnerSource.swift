@@ -19,9 +19,25 @@ let javaScriptRunnerSource = #"""
   const realSetTimeout = setTimeout, realClearTimeout = clearTimeout;
   delete globalThis.require;
 
-  const job = JSON.parse(fs.readFileSync(0, 'utf8'));
-  const nonce = job.nonce;
-  delete job.nonce;
+  // The job format of `RunnerInput`: `nonce\n timeout\n`, then the solution, the test
+  // count and the tests, each text as `<UTF-8 byte count>\n<bytes>`.
+  const input = fs.readFileSync(0);
+  let position = 0;
+  const line = () => {
+    const end = input.indexOf(10, position);
+    const text = input.toString('utf8', position, end);
+    position = end + 1;
+    return text;
+  };
+  const field = () => {
+    const size = Number(line());
+    const text = input.toString('utf8', position, position + size);
+    position += size;
+    return text;
+  };
+  const nonce = line();
+  const job = { testTimeout: Number(line()), solution: field(), tests: [] };
+  for (let count = Number(line()); count > 0; count--) job.tests.push(field());
   const limitMs = Math.max(1, Math.round(Number(job.testTimeout) * 1000));
 
   const emit = (text) => {

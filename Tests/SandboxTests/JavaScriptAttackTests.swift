@@ -143,8 +143,9 @@ struct EscapedNodeRunner: LanguageRunner {
     func runnerArguments(memoryMB: Int) -> [String] {
         let program = """
             const fs = require('fs');
-            const job = JSON.parse(fs.readFileSync(0, 'utf8'));
-            const emit = (text) => fs.writeSync(3, job.nonce + ' ' + text + '\\n');
+            const input = fs.readFileSync(0);
+            const nonce = input.toString('utf8', 0, input.indexOf(10));
+            const emit = (text) => fs.writeSync(3, nonce + ' ' + text + '\\n');
             emit('L 0');
             (async () => {
               let outcome = 'fail';
