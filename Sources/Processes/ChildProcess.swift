@@ -23,13 +23,29 @@ public enum ChildProcess {
         try Task.checkCancellation()
         let path = try configuration.executable.resolvedPath()
 
+        let (loop, wakeWriter) = try await prepareCapture(configuration, path: path)
+        // From here the loop owns every parent-side descriptor: it closes them, nobody else.
+        // (Closing them again after it ended once closed numbers that concurrent runs had
+        // just reopened, and their loops then spun on POLLNVAL or never heard the exit.)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                ProcessGroupControl.detachThread(name: "capture \(loop.pid)") {
+                    continuation.resume(with: loop.run())
+                }
+            }
+        } onCancel: {
+            wakeWriter.send(WakeWriter.cancelled)
+        }
+    }
+
+    /// Creates the pipes, spawns the child and hands every parent-side descriptor to a new
+    /// `CaptureLoop`. On failure closes what it created and throws.
+    private static func prepareCapture(
+        _ configuration: ProcessConfiguration, path: String
+    ) async throws(ProcessError) -> (CaptureLoop, WakeWriter) {
         var parentEnds: [Int32] = []
         var childEnds: [Int32] = []
-        func makePipe() throws(ProcessError) -> (read: Int32, write: Int32) {
-            let pipe = try FileDescriptors.pipe()
-            return pipe
-        }
-        do {
+        do throws(ProcessError) {
             let wake = try FileDescriptors.pipe()
             parentEnds += [wake.read, wake.write]
             let stdoutPipe = try FileDescriptors.pipe()
@@ -58,13 +74,14 @@ public enum ChildProcess {
             let request = SpawnRequest(
                 path: path, arguments: configuration.arguments, environment: configuration.environment.values,
                 workingDirectory: configuration.workingDirectory, descriptors: descriptors, isolation: configuration.isolation)
-            let control: ProcessGroupControl = try await withCheckedThrowingContinuation { continuation in
+            let spawnOutcome: Result<ProcessGroupControl, ProcessError> = await withCheckedContinuation { continuation in
                 ProcessGroupControl.spawnOnWaiterThread(
                     killingGroup: configuration.killsGroupOnExit,
                     spawn: { () throws(ProcessError) -> pid_t in try request.spawn() },
-                    spawned: { continuation.resume(with: $0) },
+                    spawned: { continuation.resume(returning: $0) },
                     exited: { _ in wakeWriter.send(WakeWriter.exited) })
             }
+            let control = try spawnOutcome.get()
             childEnds.forEach(FileDescriptors.close)
             childEnds = []
 
@@ -75,16 +92,7 @@ public enum ChildProcess {
                 wakeRead: wake.read, wakeWriter: wakeWriter,
                 stdout: stdoutPipe.read, stderr: stderrPipe.read, results: resultsPipe?.read,
                 stdin: stdinPipe?.write, input: inputBytes)
-
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    ProcessGroupControl.detachThread(name: "capture \(control.pid)") {
-                        continuation.resume(with: loop.run())
-                    }
-                }
-            } onCancel: {
-                wakeWriter.send(WakeWriter.cancelled)
-            }
+            return (loop, wakeWriter)
         } catch {
             parentEnds.forEach(FileDescriptors.close)
             childEnds.forEach(FileDescriptors.close)
@@ -94,14 +102,19 @@ public enum ChildProcess {
 }
 
 /// The write end of the capture loop's wake-up pipe, safe to use after the loop closed it.
+/// Cancellation is also recorded as state, so the loop sees it even if the byte is lost.
 final class WakeWriter: Sendable {
     static let exited: UInt8 = 0x78
     static let cancelled: UInt8 = 0x63
     private let fd: Mutex<Int32?>
+    private let cancelFlag = Atomic(false)
+
+    var isCancelled: Bool { cancelFlag.load(ordering: .acquiring) }
 
     init(fd: Int32) { self.fd = Mutex(fd) }
 
     func send(_ byte: UInt8) {
+        if byte == Self.cancelled { cancelFlag.store(true, ordering: .releasing) }
         fd.withLock { fd in
             guard let fd else { return }
             var value = byte

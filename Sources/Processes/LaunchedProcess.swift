@@ -105,9 +105,14 @@ public final class LaunchedProcess: Sendable {
     }
 
     /// Writes to the child's stdin (launched with `standardInput: .pipe`).
+    ///
+    /// Writes through a private duplicate taken under the lock: the shared descriptor may be
+    /// closed (child exit, `closeStandardInput`) meanwhile and its number reused elsewhere.
     public func writeToStandardInput(_ bytes: [UInt8]) throws(ProcessError) {
-        let fd = state.withLock { $0.stdinFD }
-        guard let fd, FileDescriptors.writeAll(fd, bytes) else { throw .standardInputClosed }
+        let fd = state.withLock { state in state.stdinFD.map { fcntl($0, F_DUPFD_CLOEXEC, Int32(10)) } }
+        guard let fd, fd >= 0 else { throw .standardInputClosed }
+        defer { FileDescriptors.close(fd) }
+        guard FileDescriptors.writeAll(fd, bytes) else { throw .standardInputClosed }
     }
 
     /// Sends end of file on the child's stdin.
