@@ -142,7 +142,7 @@ struct OpenAIClientTests {
         let elapsed = Date().timeIntervalSince(started)
         #expect(error.kind == .timeout(seconds: 0.5))
         #expect(error.description.contains("timeoutSeconds"))
-        #expect(elapsed < 2.5)
+        #expect(elapsed < 4.5, "ended by our 0.5 s deadline, not by the server's 5 s answer")
         #expect(server.requests.count == 1, "a timeout is not retried")
     }
 
@@ -196,7 +196,7 @@ struct OpenAIClientTests {
         task.cancel()
         let outcome = await task.result
         #expect(throws: CancellationError.self) { try outcome.get() }
-        #expect(Date().timeIntervalSince(started) < 1)
+        #expect(Date().timeIntervalSince(started) < 5, "aborted, not waited out (the server answers after 20 s)")
         // The server sees the client close the connection while it is still delaying.
         let deadline = Date().addingTimeInterval(5)
         while server.abortedByClient == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
