@@ -185,7 +185,11 @@ final class SocketConnection {
             if ready < 0 && errno != EINTR {
                 throw HTTPTransportError.other("poll failed: \(String(cString: strerror(errno)))")
             }
-            if descriptors[1].revents != 0 { throw SocketInterruption.cancelled }
+            if descriptors[1].revents != 0 {
+                if isCancelled() { throw SocketInterruption.cancelled }
+                // Not written by `cancel()`: someone else closed our descriptor (POLLNVAL).
+                throw HTTPTransportError.connectionLost("the request's wake descriptor was closed by other code in this process")
+            }
             // POLLERR/POLLHUP also mean "go and look": the next call reports what happened.
             if descriptors[0].revents != 0 { return }
         }
