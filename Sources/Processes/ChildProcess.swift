@@ -75,6 +75,9 @@ public enum ChildProcess {
                 wakeRead: wake.read, wakeWriter: wakeWriter,
                 stdout: stdoutPipe.read, stderr: stderrPipe.read, results: resultsPipe?.read,
                 stdin: stdinPipe?.write, input: inputBytes)
+            // From here the loop owns (and closes) every parent end: the catch below must not
+            // close them again, or it closes descriptors other threads have reused meanwhile.
+            parentEnds = []
 
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
