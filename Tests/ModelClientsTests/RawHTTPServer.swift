@@ -16,8 +16,12 @@ final class RawHTTPServer: Sendable {
     private let pieces: [[UInt8]]
     private let holdOpen: Bool
     private let closedByClient = Atomic<Int>(0)
+    private let lastClose = Mutex<ContinuousClock.Instant?>(nil)
 
     var clientClosed: Int { closedByClient.load(ordering: .relaxed) }
+    /// When this server's thread (blocked in `recv`) last saw a client close: the moment the
+    /// client's socket was closed, independent of when the client's awaiting task resumed.
+    var clientClosedAt: ContinuousClock.Instant? { lastClose.withLock { $0 } }
     var url: URL { URL(string: "http://127.0.0.1:\(port)/v1/models")! }
 
     init(pieces: [String], holdOpen: Bool = false) throws {
@@ -66,6 +70,7 @@ final class RawHTTPServer: Sendable {
             let count = recv(fd, &byte, 1, 0)
             if count == 0 || (count < 0 && errno != EINTR) { break }
         }
+        lastClose.withLock { $0 = .now }
         closedByClient.add(1, ordering: .relaxed)
     }
 
