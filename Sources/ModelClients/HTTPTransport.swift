@@ -10,10 +10,10 @@ import Glibc
 /// (`PlainHTTPClient`), `https://` to URLSession.
 ///
 /// Plain HTTP (local model servers, loopback fakes, self-hosted vLLM/Ollama) avoids
-/// URLSession because cancelling an in-flight corelibs URLSession request can crash the
-/// process (SIGILL in `_MultiHandle.endOperation`), and superseded completions are
-/// cancelled all the time. We cannot do TLS ourselves, so `https://` keeps URLSession and
-/// with it that (rare) risk on cancellation.
+/// URLSession because its cancellation teardown has crashed the process (SIGILL in
+/// `_MultiHandle.endOperation`), and superseded completions are cancelled all the time.
+/// We cannot do TLS ourselves, so `https://` keeps URLSession, and with it that teardown
+/// on every cancelled cloud request.
 ///
 /// For the URLSession path: libcurl honours `http_proxy` even for 127.0.0.1, so loopback is added to `no_proxy`
 /// before the session exists; the per-host connection limit (6 by default) is raised so

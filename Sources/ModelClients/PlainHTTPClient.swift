@@ -6,14 +6,17 @@ import Glibc
 
 /// A small HTTP/1.1 client over a POSIX socket, for `http://` endpoints only.
 ///
-/// Why not URLSession: cancelling an in-flight corelibs URLSession request races in its
-/// libcurl teardown (`_MultiHandle.endOperation` traps with SIGILL now and then), and an
-/// editor cancels superseded completions all the time. Here every request runs on its own
-/// thread, blocking only in `poll` on the socket plus a wake socket pair; cancellation
-/// writes one byte to the pair, the thread wakes at once, closes its socket itself and
-/// resumes the caller with `CancellationError`. One request per connection
-/// (`Connection: close`); the body may be framed by Content-Length, chunked encoding, or
-/// connection close. No TLS: `https://` stays with URLSession (`HTTPTransport`).
+/// Why not URLSession: corelibs URLSession traps (SIGILL in `_MultiHandle.endOperation`)
+/// when a cancelled request's teardown finds its socket in an unexpected state — seen when
+/// superseded completions were cancelled, which an editor does all the time. (The trigger
+/// found was a double `close` elsewhere in the process, now fixed, but we want no
+/// libcurl/dispatch teardown on the cancellation path at all.) Here every request runs on
+/// its own thread, blocking only in `poll` on the socket plus a wake socket pair;
+/// cancellation resumes the caller with `CancellationError` at once and writes one byte to
+/// the pair, so the thread wakes and closes its socket itself (no other thread touches its
+/// descriptors). One request per connection (`Connection: close`); the body may be framed
+/// by Content-Length, chunked encoding, or connection close. No TLS: `https://` stays with
+/// URLSession (`HTTPTransport`). `http_proxy` is not honoured (local servers need none).
 public enum PlainHTTPClient {
     /// Sends `request` and returns the whole response.
     ///
@@ -26,9 +29,9 @@ public enum PlainHTTPClient {
         let exchange = try Exchange()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, Error>) in
+                guard exchange.adopt(continuation) else { return }  // cancelled already: resumed
                 let thread = Thread {
-                    let result = exchange.run(target: target, bytes: head, method: request.method, deadline: deadline)
-                    continuation.resume(with: result)
+                    exchange.finish(with: exchange.run(target: target, bytes: head, method: request.method, deadline: deadline))
                 }
                 thread.name = "cascade-http"
                 thread.stackSize = 256 * 1024
@@ -84,7 +87,12 @@ public enum PlainHTTPClient {
 private final class Exchange: Sendable {
     private struct State {
         var cancelled = false
+        /// The I/O thread is done and the wake pair is closed.
         var finished = false
+        /// Whoever takes it resumes it: the I/O thread with its result, or `cancel()` at once
+        /// with `CancellationError` (so a blocking DNS lookup cannot delay a cancellation;
+        /// the thread still closes its own descriptors when it gets there).
+        var continuation: CheckedContinuation<HTTPResponse, Error>?
     }
     private let state = Mutex(State())
     /// Polled by the I/O thread.
@@ -114,18 +122,43 @@ private final class Exchange: Sendable {
         }
     }
 
-    func cancel() {
-        state.withLock { state in
-            guard !state.cancelled, !state.finished else { return }
-            state.cancelled = true
-            var one: UInt8 = 1
-            _ = send(wakeWriteFD, &one, 1, Int32(MSG_NOSIGNAL))
+    /// Keeps the caller's continuation; false (after resuming it) when already cancelled.
+    func adopt(_ continuation: CheckedContinuation<HTTPResponse, Error>) -> Bool {
+        let cancelled = state.withLock { state in
+            if !state.cancelled { state.continuation = continuation }
+            return state.cancelled
         }
+        if cancelled { continuation.resume(throwing: CancellationError()) }
+        return !cancelled
+    }
+
+    /// Wakes the I/O thread and resumes the caller with `CancellationError` now.
+    func cancel() {
+        let continuation = state.withLock { state -> CheckedContinuation<HTTPResponse, Error>? in
+            guard !state.cancelled else { return nil }
+            state.cancelled = true
+            if !state.finished {
+                var one: UInt8 = 1
+                _ = send(wakeWriteFD, &one, 1, Int32(MSG_NOSIGNAL))
+            }
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(throwing: CancellationError())
+    }
+
+    /// Resumes the caller with the I/O thread's result unless `cancel()` already did.
+    func finish(with result: Result<HTTPResponse, Error>) {
+        let continuation = state.withLock { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(with: result)
     }
 
     private var isCancelled: Bool { state.withLock { $0.cancelled } }
 
-    /// Runs on the request's own thread: connect, send, read, close — then releases the eventfd.
+    /// Runs on the request's own thread: connect, send, read, close — then releases the wake pair.
     func run(target: PlainHTTPClient.Target, bytes: [UInt8], method: String, deadline: ContinuousClock.Instant?) -> Result<HTTPResponse, Error> {
         let connection = SocketConnection(wakeFD: wakeReadFD, deadline: deadline) { [self] in isCancelled }
         let result: Result<HTTPResponse, Error>
