@@ -167,11 +167,9 @@ public actor LocalServerManager {
         while Date() < deadline {
             try Task.checkCancellation()
             if !child.isRunning { return false }
-            var request = URLRequest(url: url)
-            request.timeoutInterval = 2
-            if let (data, response) = try? await HTTPTransport.session.data(for: request),
-               (response as? HTTPURLResponse)?.statusCode == 200,
-               let list = try? JSONDecoder().decode(ModelListResponse.self, from: data),
+            if let response = try? await HTTPTransport.send(HTTPRequest(url: url), timeoutSeconds: 2),
+               response.status == 200,
+               let list = try? JSONDecoder().decode(ModelListResponse.self, from: response.body),
                list.data.contains(where: { $0.id == model }) {
                 return child.isRunning
             }

@@ -1,8 +1,5 @@
 import Cascade
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
 
 /// A `CodeModel` over any OpenAI-compatible API (`/chat/completions` or `/completions`).
@@ -83,12 +80,12 @@ public struct OpenAIClient: CodeModel {
     /// The model ids the server lists at `{endpoint}/models`.
     public func listModels(timeoutSeconds: Double = 5) async throws -> [String] {
         guard let url = URL(string: base + "/models") else { throw error(.transport("bad endpoint URL")) }
-        var urlRequest = URLRequest(url: url)
-        urlRequest.timeoutInterval = timeoutSeconds + 5
-        try authorize(&urlRequest)
-        let (data, response) = try await send(urlRequest, timeout: timeoutSeconds)
-        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        var httpRequest = HTTPRequest(method: "GET", url: url)
+        try authorize(&httpRequest)
+        let response = try await send(httpRequest, timeout: timeoutSeconds)
+        let data = response.body
+        guard (200..<300).contains(response.status) else {
+            let status = response.status
             if status == 401 || status == 403 { throw error(.unauthorized(status: status, variable: tier.apiKeyEnv)) }
             throw error(.rejected(status: status, message: "GET /models"))
         }
@@ -128,12 +125,12 @@ public struct OpenAIClient: CodeModel {
 
     /// One logical call with retries.
     private func call(_ request: GenerationRequest, n: Int?, temperature: Double) async throws -> CallOutcome {
-        let urlRequest = try makeRequest(request, n: n, temperature: temperature)
+        let httpRequest = try makeRequest(request, n: n, temperature: temperature)
         var attempt = 1
         while true {
             try Task.checkCancellation()
             do {
-                return try await attemptOnce(urlRequest, request)
+                return try await attemptOnce(httpRequest, request)
             } catch let failure as RetryableFailure {
                 guard attempt < options.retry.maxAttempts else { throw error(failure.finalKind(attempts: attempt)) }
                 let wait = options.retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
@@ -157,20 +154,19 @@ public struct OpenAIClient: CodeModel {
         }
     }
 
-    private func attemptOnce(_ urlRequest: URLRequest, _ request: GenerationRequest) async throws -> CallOutcome {
+    private func attemptOnce(_ httpRequest: HTTPRequest, _ request: GenerationRequest) async throws -> CallOutcome {
         // Wait for a slot before the deadline starts: a queued call is not a slow call.
         try await gate.acquire()
-        let sent: (Data, URLResponse)
+        let response: HTTPResponse
         do {
-            sent = try await send(urlRequest, timeout: tier.timeoutSeconds)
+            response = try await send(httpRequest, timeout: tier.timeoutSeconds)
             await gate.release()
         } catch {
             await gate.release()
             throw error
         }
-        let (data, response) = sent
-        guard let http = response as? HTTPURLResponse else { throw error(.transport("no HTTP response")) }
-        let status = http.statusCode
+        let data = response.body
+        let status = response.status
         switch status {
         case 200..<300:
             return try parse(data, request)
@@ -178,39 +174,36 @@ public struct OpenAIClient: CodeModel {
             throw error(.unauthorized(status: status, variable: tier.apiKeyEnv))
         case 404:
             let available = (try? await listModels()) ?? []
-            if available.contains(tier.model) { throw error(.routeNotFound(url: urlRequest.url?.absoluteString ?? base)) }
+            if available.contains(tier.model) { throw error(.routeNotFound(url: httpRequest.url.absoluteString)) }
             throw error(.modelNotFound(available: available))
         case 429:
-            throw RetryableFailure(reason: .rateLimited, retryAfter: http.value(forHTTPHeaderField: "Retry-After"))
+            throw RetryableFailure(reason: .rateLimited, retryAfter: response.header("Retry-After"))
         case 500..<600:
-            throw RetryableFailure(reason: .server(status, Self.message(data)), retryAfter: http.value(forHTTPHeaderField: "Retry-After"))
+            throw RetryableFailure(reason: .server(status, Self.message(data)), retryAfter: response.header("Retry-After"))
         default:
             throw error(.rejected(status: status, message: Self.message(data)))
         }
     }
 
     /// Sends with a deadline, mapping transport failures to `ModelError` / `RetryableFailure`.
-    private func send(_ urlRequest: URLRequest, timeout: Double) async throws -> (Data, URLResponse) {
+    /// `http://` goes over our own socket client, `https://` over URLSession (`HTTPTransport`).
+    private func send(_ httpRequest: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
         do {
             return try await withDeadline(seconds: timeout) {
-                try await HTTPTransport.session.data(for: urlRequest)
+                // The transport's own limit is only a backstop behind `withDeadline`.
+                try await HTTPTransport.send(httpRequest, timeoutSeconds: timeout + 5)
             }
         } catch is DeadlineExceeded {
             throw error(.timeout(seconds: timeout))
         } catch is CancellationError {
             throw CancellationError()
-        } catch let urlError as URLError {
+        } catch let transportError as HTTPTransportError {
             if Task.isCancelled { throw CancellationError() }
-            switch urlError.code {
-            case .cancelled: throw CancellationError()
-            case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-                throw error(.connectionRefused)
-            case .networkConnectionLost, .badServerResponse, .zeroByteResource, .cannotParseResponse:
-                throw RetryableFailure(reason: .connectionLost, retryAfter: nil)
-            case .timedOut:
-                throw error(.timeout(seconds: timeout))
-            default:
-                throw error(.transport(urlError.localizedDescription))
+            switch transportError {
+            case .cannotConnect: throw error(.connectionRefused)
+            case .connectionLost: throw RetryableFailure(reason: .connectionLost, retryAfter: nil)
+            case .timedOut: throw error(.timeout(seconds: timeout))
+            case .badURL, .other: throw error(.transport(transportError.description))
             }
         } catch let other as ModelError {
             throw other
@@ -244,38 +237,33 @@ public struct OpenAIClient: CodeModel {
         tier.endpoint.hasSuffix("/") ? String(tier.endpoint.dropLast()) : tier.endpoint
     }
 
-    private func makeRequest(_ request: GenerationRequest, n: Int?, temperature: Double) throws -> URLRequest {
+    private func makeRequest(_ request: GenerationRequest, n: Int?, temperature: Double) throws -> HTTPRequest {
         let path = tier.api == .chat ? "/chat/completions" : "/completions"
         guard let url = URL(string: base + path), url.scheme == "http" || url.scheme == "https" else {
             throw error(.transport("endpoint \"\(tier.endpoint)\" is not an http(s) URL"))
         }
-        var urlRequest = URLRequest(url: url)
-        // URLRequest's own 60 s default would cut long local generations short; our deadline rules.
-        urlRequest.timeoutInterval = tier.timeoutSeconds + 5
-        urlRequest.httpMethod = "POST"
-        // URLRequest's own 60 s idle timeout would cut a slow CPU model short: our deadline rules.
-        urlRequest.timeoutInterval = tier.timeoutSeconds + 30
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        try authorize(&urlRequest)
+        var httpRequest = HTTPRequest(method: "POST", url: url)
+        httpRequest.setHeader("Content-Type", "application/json")
+        try authorize(&httpRequest)
         let stop = request.stop.isEmpty ? nil : request.stop
         let encoder = JSONEncoder()
         switch tier.api {
         case .chat:
-            urlRequest.httpBody = try encoder.encode(ChatCompletionBody(
+            httpRequest.body = try encoder.encode(ChatCompletionBody(
                 model: tier.model, messages: request.prompt.messages, n: n, temperature: temperature,
                 max_tokens: request.maxTokens, stop: stop))
         case .completions:
-            urlRequest.httpBody = try encoder.encode(TextCompletionBody(
+            httpRequest.body = try encoder.encode(TextCompletionBody(
                 model: tier.model, prompt: request.prompt.text, n: n, temperature: temperature,
                 max_tokens: request.maxTokens, stop: stop))
         }
-        return urlRequest
+        return httpRequest
     }
 
-    private func authorize(_ urlRequest: inout URLRequest) throws {
+    private func authorize(_ httpRequest: inout HTTPRequest) throws {
         guard let variable = tier.apiKeyEnv, !variable.isEmpty else { return }
         guard let key = options.environment[variable], !key.isEmpty else { throw error(.missingAPIKey(variable: variable)) }
-        urlRequest.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        httpRequest.setHeader("Authorization", "Bearer \(key)")
     }
 
     private func error(_ kind: ModelError.Kind) -> ModelError {

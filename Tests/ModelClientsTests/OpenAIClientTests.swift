@@ -196,7 +196,10 @@ struct OpenAIClientTests {
         task.cancel()
         let outcome = await task.result
         #expect(throws: CancellationError.self) { try outcome.get() }
-        #expect(Date().timeIntervalSince(started) < 5, "aborted, not waited out (the server answers after 20 s)")
+        // Resuming the awaiting task needs a cooperative-pool thread, which other suites in
+        // this process (blocking `waitUntilExit`) can hold for ~1 s on 2 cores; the socket-level
+        // promptness (< 150 ms) is PlainHTTPClientTests' job.
+        #expect(Date().timeIntervalSince(started) < 5)
         // The server sees the client close the connection while it is still delaying.
         let deadline = Date().addingTimeInterval(5)
         while server.abortedByClient == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
