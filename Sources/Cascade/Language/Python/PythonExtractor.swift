@@ -123,32 +123,14 @@ struct PythonExtractor {
         return lines
     }
 
-    /// Lines indented for the document's body (tabs when the document indents with tabs).
+    /// Lines indented for the document's body.
     private func indented(_ lines: [String]) -> String {
-        let useTabs = context.bodyIndent.contains("\t")
-        let unit = lines.compactMap { line -> Int? in
-            let width = line.prefix { $0 == " " }.count
-            return width > 0 && width < line.count ? width : nil
-        }.min() ?? 4
-        return lines.reduce(into: "") { text, line in
-            guard !line.allSatisfy(\.isWhitespace) else {
-                text += "\n"
-                return
-            }
-            var relative = String(line.prefix { $0 == " " })
-            if useTabs { relative = String(repeating: "\t", count: relative.count / unit) + String(repeating: " ", count: relative.count % unit) }
-            text += context.bodyIndent + relative + line.drop { $0 == " " } + "\n"
-        }
+        CodeLayout.indented(lines, bodyIndent: context.bodyIndent, defaultUnit: 4)
     }
 
-    /// Leading tabs become four spaces each, fence lines go; CRLF becomes LF.
+    /// Leading tabs become 4 spaces each, fence lines go; CRLF becomes LF.
     static func normalised(_ code: String) -> String {
-        SourceLines.split(code).filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("```") }.map { line in
-            let leading = line.prefix { $0 == " " || $0 == "\t" }
-            guard leading.contains("\t") else { return line }
-            let spaces = leading.reduce(into: "") { $0 += $1 == "\t" ? "    " : " " }
-            return spaces + line.dropFirst(leading.count)
-        }.reduce(into: "") { $0 += $1 + "\n" }
+        CodeLayout.normalised(code, tabWidth: 4)
     }
 
     /// Removes the smallest indentation of the non-blank lines (only where present).
