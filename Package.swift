@@ -45,6 +45,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Cascade"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "Cascade", "TestSupport"]),
+        // The real `cascade` binary run as a user runs it.
+        .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"]),
         // Real Neovim and Emacs driving the real `cascade lsp` binary.
         .testTarget(name: "EditorTests", dependencies: ["TestSupport"]),
     ],

@@ -6,6 +6,7 @@ import Foundation
 public enum ChildCommand {
     public struct Outcome: Sendable {
         public var status: Int32
+        public var standardOutput: String
         public var standardError: String
     }
 
@@ -13,12 +14,19 @@ public enum ChildCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let errorFile = NSTemporaryDirectory() + "cascade-child-\(UUID().uuidString).err"
+        // Files, not pipes: nothing has to drain them while the child runs.
+        let base = NSTemporaryDirectory() + "cascade-child-\(UUID().uuidString)"
+        let (outputFile, errorFile) = (base + ".out", base + ".err")
+        _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
         _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorFile) }
+        defer {
+            try? FileManager.default.removeItem(atPath: outputFile)
+            try? FileManager.default.removeItem(atPath: errorFile)
+        }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
         let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
+        process.standardOutput = output
         process.standardError = errors
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
@@ -29,8 +37,11 @@ public enum ChildCommand {
                 continuation.resume(throwing: error)
             }
         }
+        try output.close()
         try errors.close()
-        let text = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
-        return Outcome(status: status, standardError: text)
+        return Outcome(
+            status: status,
+            standardOutput: (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
     }
 }

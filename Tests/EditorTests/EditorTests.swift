@@ -93,15 +93,8 @@ enum EditorPaths {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The `cascade` binary built alongside this test bundle, else the one in `.build/debug`.
-    static var cascadeBinary: String? {
-        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = [
-            bundleDirectory.appendingPathComponent("cascade").path,
-            packageRoot.appendingPathComponent(".build/debug/cascade").path,
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    /// The `cascade` binary built alongside this test bundle (see `BuiltCascade`).
+    static var cascadeBinary: String? { try? BuiltCascade.path(packageRoot: packageRoot) }
 
     static func onPath(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

@@ -6,37 +6,17 @@ import JSONRPC
 import Testing
 import TestSupport
 
-/// Where the built `cascade` executable is: `CASCADE_LSP_BINARY` when set, else next to
-/// this test bundle in `.build/<triple>/debug/` (`swift test` builds every product first).
+/// The built `cascade` executable (see `BuiltCascade`).
 enum RealBinary {
     static func path() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["CASCADE_LSP_BINARY"], !path.isEmpty { return path }
-        var directories: [URL] = []
-        if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
-        directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
         // Tests/LanguageServerTests/Support/RealServer.swift → the package root.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        directories.append(root.appendingPathComponent(".build/debug"))
-        for directory in directories {
-            let candidate = directory.appendingPathComponent("cascade").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw RealBinaryMissing(searched: directories.map(\.path))
+        try BuiltCascade.path(packageRoot: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
     }
 }
 
 struct RealServerDied: Error, CustomStringConvertible {
     var description: String
-}
-
-struct RealBinaryMissing: Error, CustomStringConvertible {
-    var searched: [String]
-    var description: String {
-        "no built `cascade` executable in \(searched.joined(separator: ", ")); run `swift build` first (or set CASCADE_LSP_BINARY)"
-    }
 }
 
 /// The fake coder behind the real-binary tests, told apart by the prompt's words

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `cascade` as a user runs it: bad input gets one or two lines on stderr that say what is
+/// wrong and what to do, exit code 2 (usage, config) or 1 (runtime), never a trace.
+@Suite(.timeLimit(.minutes(1)))
+struct CommandLineErrorTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Outcome {
+        var status: Int32
+        var stderr: String
+    }
+
+    let directory = NSTemporaryDirectory() + "cascade-cli-\(UUID().uuidString)"
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "x = 1\n\ndef f(a):\n    \"\"\"Return a.\"\"\"\n".write(toFile: directory + "/f.py", atomically: true, encoding: .utf8)
+    }
+
+    func cascade(_ arguments: [String]) async throws -> Outcome {
+        let binary = try BuiltCascade.path(packageRoot: Self.packageRoot)
+        // An empty CASCADE_HOME and config lookup: nothing from this machine leaks in.
+        let outcome = try await ChildCommand.run("/usr/bin/env", [
+            "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
+        ] + arguments)
+        return Outcome(status: outcome.status, stderr: outcome.standardError)
+    }
+
+    /// One or two short lines, no Swift trace.
+    func expectClear(_ outcome: Outcome, status: Int32, mentions words: [String]) {
+        #expect(outcome.status == status)
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect((1...2).contains(lines.count), "stderr: \(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("Stack dump"))
+        for word in words { #expect(outcome.stderr.contains(word), "stderr: \(outcome.stderr)") }
+    }
+
+    @Test func aFileThatDoesNotExist() async throws {
+        expectClear(try await cascade(["complete", directory + "/missing.py:3"]), status: 2, mentions: ["cannot read", "missing.py"])
+    }
+
+    @Test func aLineThatDoesNotExist() async throws {
+        expectClear(try await cascade(["complete", directory + "/f.py:99"]), status: 2, mentions: ["line 99 does not exist"])
+    }
+
+    @Test func aLineWithNoFunction() async throws {
+        expectClear(try await cascade(["complete", directory + "/f.py:1"]), status: 2, mentions: ["not inside a function"])
+    }
+
+    @Test func anUnreadableConfig() async throws {
+        try "{\"tiers\": [".write(toFile: directory + "/bad.json", atomically: true, encoding: .utf8)
+        expectClear(try await cascade(["complete", "--config", directory + "/bad.json", directory + "/f.py:3"]),
+                    status: 2, mentions: ["bad.json", "JSON"])
+    }
+
+    @Test func anUnknownConfigKeyIsNamed() async throws {
+        try #"{"tiers": [{"name": "x", "endpoint": "http://127.0.0.1:9/v1", "model": "m", "sampels": 2}]}"#
+            .write(toFile: directory + "/typo.json", atomically: true, encoding: .utf8)
+        expectClear(try await cascade(["complete", "--config", directory + "/typo.json", directory + "/f.py:3"]),
+                    status: 2, mentions: ["sampels"])
+    }
+
+    @Test func anUnreachableTierSaysWhatToDo() async throws {
+        try #"{"tiers": [{"name": "x", "endpoint": "http://127.0.0.1:9/v1", "model": "m"}]}"#
+            .write(toFile: directory + "/unreachable.json", atomically: true, encoding: .utf8)
+        let outcome = try await cascade(["complete", "--config", directory + "/unreachable.json", directory + "/f.py:3"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("nothing listens at http://127.0.0.1:9/v1"), "stderr: \(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Fatal error"))
+    }
+
+    @Test func badUsage() async throws {
+        expectClear(try await cascade(["complete", "f.py"]), status: 2, mentions: ["FILE:LINE"])
+        expectClear(try await cascade(["frobnicate"]), status: 2, mentions: ["unknown command"])
+        expectClear(try await cascade(["complete", "--jsn", "f.py:1"]), status: 2, mentions: ["--jsn"])
+    }
+
+    @Test func doctorWithoutSetupSaysWhatToRun() async throws {
+        let binary = try BuiltCascade.path(packageRoot: Self.packageRoot)
+        let outcome = try await ChildCommand.run("/usr/bin/env", [
+            "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary, "doctor",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardOutput.contains("cascade setup"), "stdout: \(outcome.standardOutput)")
+    }
+}
