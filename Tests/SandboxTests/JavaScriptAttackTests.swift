@@ -37,7 +37,8 @@ struct JavaScriptAttackTests {
         let start = clock.now
         let matrix = try await JavaScriptFixtures.run([Self.ok], tests, SandboxFixtures.limits(test: 0.3))
         #expect(matrix.outcomes == [[.timeout, .timeout, .timeout, .timeout, .pass]])
-        #expect(clock.now - start < .seconds(5))
+        // Loose (2 shared cores); the last test passing already shows no loop hung the run.
+        #expect(clock.now - start < .seconds(15))
     }
 
     @Test("a memory bomb dies at the heap limit and does not take other solutions with it")
