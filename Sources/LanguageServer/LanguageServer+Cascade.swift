@@ -68,6 +68,7 @@ extension LanguageServer {
             connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "end", "message": .string(message)]])
         }
         let result: CompletionResult
+        let engineStart = ContinuousClock.now
         do {
             result = try await engine.complete(request, progress: onProgress)
         } catch {
@@ -92,6 +93,10 @@ extension LanguageServer {
             lastEntryPoint[request.uri ?? ""] = entryPoint
         }
         let reportJSON = (try? JSONValue(encoding: report)) ?? .null
+        // The engine's time to sub-millisecond precision (the report's `latencyMs` is whole
+        // ms), so a client or benchmark can tell the server's own overhead from the cascade.
+        let engineTime = ContinuousClock.now - engineStart
+        let engineMs = JSONValue.double(Double(engineTime.components.seconds) * 1000 + Double(engineTime.components.attoseconds) / 1e15)
         connection.notify(LSPMethod.cascadeReport, ["uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)], "report": reportJSON])
         guard pending[id] != nil else { return }
         if Task.isCancelled {
@@ -108,7 +113,7 @@ extension LanguageServer {
             guard usable else { complete(id, .success(["items": []])); return }
             let item = InlineCompletionItem(
                 insertText: edits.inlineText, filterText: nil, range: edits.inlineRange, command: accepted,
-                data: ["cascade": reportJSON])
+                data: ["cascade": reportJSON, "engineMs": engineMs])
             complete(id, Result { try JSONValue(encoding: InlineCompletionList(items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
         case .list:
             guard usable else { complete(id, .success(["isIncomplete": false, "items": []])); return }

@@ -46,6 +46,8 @@ struct RealBinaryTests {
         #expect(item["insertText"] == "    return a + b\n")
         #expect(item["range"] == ["start": ["line": 2, "character": 0], "end": ["line": 3, "character": 0]])
         let report = try #require(item["data"]?["cascade"])
+        let engineMs = try #require(item["data"]?["engineMs"]?.doubleValue, "the item carries the engine's own time")
+        #expect(engineMs > 0 && engineMs < 60_000)
         #expect(report["status"] == "passed")
         #expect(report["acceptedTier"] == "small")
         #expect(report["tiers"]?.arrayValue?.count == 1)
