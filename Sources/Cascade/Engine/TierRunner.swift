@@ -58,7 +58,12 @@ struct TierRunner: Sendable {
         where error is CancellationError || Task.isCancelled {
             throw CancellationError()
         }
-        let generationMs = milliseconds(since: generationStart, clock)
+        // The models' own latencies (the calls overlap: the longer one), so a replayed
+        // recording reports the time the real models took; the wall clock if a call failed.
+        let answered = [solutionOutcome] + (testOutcome.map { [$0] } ?? [])
+        let reported = answered.compactMap { try? $0.get().latencyMs }
+        let generationMs = reported.count == answered.count && !reported.isEmpty
+            ? reported.max()! : milliseconds(since: generationStart, clock)
         let testSamples = try? testOutcome?.get()
         var ownTests: [String] = []
         for text in testSamples?.texts ?? [] {
@@ -130,7 +135,8 @@ struct TierRunner: Sendable {
             attempt.report.error = "tests could not run: \(describe(error))"
             return attempt
         }
-        attempt.report.testMs = milliseconds(since: testStart, clock)
+        // The executor's own wall time (a replayed recording reports the recorded one).
+        attempt.report.testMs = Int(matrix.wallMs.rounded())
 
         let passes = rowOf.map { row in
             tests.indices.map { column in

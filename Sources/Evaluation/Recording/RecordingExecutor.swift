@@ -44,14 +44,18 @@ public struct RecordingExecutor: TestExecutor {
                     outcome: TestOutcomeRecord(fresh.outcomes[a][t]), ms: fresh.durationsMs[a][t]))
             }
         }
-        return fresh
+        // Report the same modelled wall time a replay will, so record and replay agree.
+        var reported = fresh
+        reported.wallMs = Self.modelledWallMs(fresh.durationsMs, parallelism: job.limits.parallelism)
+        return reported
     }
 
     static func key(_ language: String, _ solution: String, _ test: String) -> String {
         StableHash.hex([language, solution, test])
     }
 
-    /// A replayed run's wall time: the recorded test time spread over the workers.
+    /// A run's wall time as evaluation reports it, recorded or replayed: the per-pair test
+    /// times spread over the workers (spawn overhead is not counted).
     static func modelledWallMs(_ durations: [[Double]], parallelism: Int) -> Double {
         durations.map { $0.reduce(0, +) }.reduce(0, +) / Double(max(1, parallelism))
     }

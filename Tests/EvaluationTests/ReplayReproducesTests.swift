@@ -1,0 +1,70 @@
+import Cascade
+@testable import Evaluation
+import Foundation
+import Testing
+
+/// A model that writes a right `add` at the "large" tier and a wrong one at "small", with
+/// asserts on `add`, and reports a fixed latency per call.
+private struct ScriptedCoder: CodeModel {
+    let right: Bool
+    func generate(_ request: GenerationRequest) async throws -> GenerationResult {
+        let asksForTests = (request.prompt.messages.last?.content ?? request.prompt.text).contains("assert")
+        let text = asksForTests
+            ? "```python\nassert add(1, 2) == 3\nassert add(2, 2) == 4\n```"
+            : "```python\ndef add(a, b):\n    return a \(right ? "+" : "-") b\n```"
+        let count = max(1, request.samples)
+        return GenerationResult(texts: Array(repeating: text, count: count), promptTokens: 100 * count,
+                                completionTokens: 20 * count, latencyMs: right ? 900 : 300)
+    }
+}
+
+private struct ScriptedProvider: CodeModelProvider {
+    func model(for tier: TierConfig) async throws -> any CodeModel { ScriptedCoder(right: tier.name == "large") }
+}
+
+/// Passes a test exactly when the program adds (checks the source, runs nothing).
+private struct SourceJudge: TestExecutor {
+    func run(_ job: TestJob) async throws -> PassMatrix {
+        let outcomes = job.solutions.map { program in
+            job.tests.map { _ in program.contains("return a + b") ? TestOutcome.pass : .fail }
+        }
+        return PassMatrix(outcomes: outcomes, durationsMs: outcomes.map { $0.map { _ in 2 } },
+                          loadErrors: job.solutions.map { _ in nil }, wallMs: 7)
+    }
+}
+
+@Suite struct ReplayReproducesTests {
+    let config = CascadeConfig(tiers: [
+        TierConfig(name: "small", endpoint: "http://127.0.0.1:1/v1", model: "s", price: Price(inputPerMillion: 1, outputPerMillion: 2), samples: 2, testLines: 2),
+        TierConfig(name: "large", endpoint: "http://127.0.0.1:2/v1", model: "l", price: Price(inputPerMillion: 5, outputPerMillion: 10), samples: 2, testLines: 2),
+    ])
+    let problem = Problem(
+        taskID: "t/0", prompt: "def add(a, b):\n    \"\"\"Return a + b.\"\"\"\n", entryPoint: "add",
+        test: "def check(candidate):\n    assert candidate(1, 2) == 3\n")
+
+    func evaluate(models: any CodeModelProvider, executor: any TestExecutor) async throws -> EvaluationSummary {
+        try await EvaluationRunner(
+            config: config, models: models, executor: executor,
+            makeEngine: { CascadeEngine(config: $0, models: $1, executor: $2, cache: nil) },
+            log: { _ in }
+        ).run(problems: [problem])
+    }
+
+    @Test func aReplayGivesTheRecordedSummaryExactlyWithNoModel() async throws {
+        let directory = NSTemporaryDirectory() + "cascade-replay-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recordStore = try RecordStore(directory: directory, writable: true)
+        let recorded = try await evaluate(
+            models: RecordingModelProvider(base: ScriptedProvider(), store: recordStore, mode: .record),
+            executor: RecordingExecutor(base: SourceJudge(), store: recordStore))
+        let replayStore = try RecordStore(directory: directory, writable: false)
+        let replayed = try await evaluate(
+            models: RecordingModelProvider(base: nil, store: replayStore, mode: .replay),
+            executor: RecordingExecutor(base: nil, store: replayStore))
+        #expect(replayed == recorded)
+        let cascade = try #require(recorded.settings.first { $0.name == "cascade" })
+        #expect(cascade.accuracy == 1)
+        #expect(cascade.answeredBy == ["large": 1], "the small tier's wrong adds fail its own tests, so it escalates")
+        #expect(cascade.meanLatencyMs > 1_000, "latency comes from the models' reported times, so it replays too")
+    }
+}
