@@ -78,6 +78,9 @@ private func temporaryDirectory() -> String {
         let reopened = try RecordStore(directory: directory, writable: true)
         #expect(await reopened.outcome("a")?.outcome == TestOutcomeRecord(.pass))
         #expect(await reopened.outcome("b") == nil)
+        // The next record starts after the torn line, so it survives a reload.
+        try await reopened.record(RecordedOutcome(key: "c", outcome: TestOutcomeRecord(.fail), ms: 2))
+        #expect(await (try RecordStore(directory: directory, writable: false)).outcome("c")?.outcome == TestOutcomeRecord(.fail))
     }
 
     @Test func stableHashDependsOnPartBoundaries() {

@@ -1,3 +1,4 @@
+import Cascade
 import Foundation
 
 /// One recorded model answer.
@@ -25,9 +26,8 @@ public struct TestOutcomeRecord: Sendable, Codable, Equatable {
 
 /// Model answers and test outcomes on disk, as two append-only JSONL files.
 ///
-/// Every record is one `write(2)` of a whole line with `O_APPEND`, so an interrupted
-/// run leaves at most a torn last line, which loading skips: recording resumes where
-/// it stopped.
+/// Both are `JSONLinesFile`s, so an interrupted run leaves at most a torn last line,
+/// which loading skips and the next record starts after: recording resumes where it stopped.
 public actor RecordStore {
     public let directory: String
     private var generations: [String: RecordedGeneration] = [:]
@@ -67,38 +67,16 @@ public actor RecordStore {
 
     private func append(_ value: some Encodable, to file: String) throws {
         guard writable else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line = try encoder.encode(value)
-        line.append(0x0A)
-        try AtomicAppend.appendLine(line, toFile: directory + "/" + file)
+        try JSONLinesFile(path: directory + "/" + file).append(value)
     }
 
     /// Reads a JSONL file; later lines win; a torn or invalid line is skipped.
     private static func load<T: Decodable & Keyed>(_ type: T.Type, path: String) -> [String: T] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        var result: [String: T] = [:]
-        let decoder = JSONDecoder()
-        for line in data.split(separator: 0x0A) {
-            if let value = try? decoder.decode(T.self, from: Data(line)) {
-                result[value.key] = value
-            }
-        }
-        return result
+        let values = JSONLinesFile(path: path).read(T.self).values
+        return Dictionary(values.map { ($0.key, $0) }, uniquingKeysWith: { _, later in later })
     }
 }
 
 protocol Keyed { var key: String { get } }
 extension RecordedGeneration: Keyed {}
 extension RecordedOutcome: Keyed {}
-
-/// Appends whole lines so that concurrent or interrupted writers never interleave.
-enum AtomicAppend {
-    static func appendLine(_ line: Data, toFile path: String) throws {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        defer { close(fd) }
-        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path]) }
-    }
-}
