@@ -19,8 +19,7 @@ public struct LedgerFile: Sendable {
 
     /// `$CASCADE_HOME/ledger.jsonl`, else `~/.cache/cascade/ledger.jsonl`.
     public static func defaultLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> LedgerFile {
-        let home = environment["CASCADE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.cache/cascade")
+        let home = ConfigLoader.cascadeHome(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
         return LedgerFile(path: home + "/ledger.jsonl")
     }
 
