@@ -13,6 +13,8 @@ public struct EvaluationRunner: Sendable {
     public let makeEngine: EngineFactory
     /// Progress lines (problem i/N, running accuracy and cost, time left).
     public let log: @Sendable (String) -> Void
+    /// Called once every setting has run on a problem (a recording notes it).
+    public var finished: @Sendable (Problem) async throws -> Void = { _ in }
 
     public init(
         config: CascadeConfig, models: any CodeModelProvider, executor: any TestExecutor,
@@ -50,18 +52,20 @@ public struct EvaluationRunner: Sendable {
         let started = ContinuousClock.now
         var outcomes: [String: [ProblemOutcome]] = [:]
         var excluded: [String] = []
-        let engines = settings.map { (name: $0.name, engine: makeEngine($0.config, models, executor)) }
+        let engines = settings.map { Setting(name: $0.name, config: $0.config, engine: makeEngine($0.config, models, executor)) }
         for (index, problem) in problems.enumerated() {
             try Task.checkCancellation()
             if let reason = try await brokenHiddenTest(problem) {
                 excluded.append("\(problem.taskID): \(reason)")
                 log("[\(index + 1)/\(problems.count)] \(problem.taskID): excluded (\(reason))")
+                try await finished(problem)
                 continue
             }
-            for (name, engine) in engines {
-                outcomes[name, default: []].append(try await evaluate(problem, setting: name, engine: engine))
+            for outcome in try await evaluate(problem, settings: engines) {
+                outcomes[outcome.setting, default: []].append(outcome)
             }
             outcomes["oracle", default: []].append(oracle(for: problem, outcomes: outcomes))
+            try await finished(problem)
             let cascade = outcomes["cascade"] ?? []
             let done = index + 1
             let elapsed = Double((ContinuousClock.now - started).components.seconds)
@@ -77,22 +81,68 @@ public struct EvaluationRunner: Sendable {
         return EvaluationSummary(problems: evaluated, settings: summaries, excluded: excluded)
     }
 
+    /// A policy with the engine that runs it.
+    struct Setting: Sendable {
+        var name: String
+        var config: CascadeConfig
+        var engine: any CompletionEngine
+    }
+
+    /// Runs every setting on one problem, outcomes in the settings' order.
+    ///
+    /// The single-tier settings go first, one task per tier, so that every tier's model
+    /// works at once (a local pair uses both cores); the settings that combine tiers run
+    /// after them and find those answers in the recording.
+    func evaluate(_ problem: Problem, settings: [Setting]) async throws -> [ProblemOutcome] {
+        var results: [String: ProblemOutcome] = [:]
+        let byTier = Dictionary(grouping: settings.filter { $0.config.tiers.count == 1 }, by: { $0.config.tiers[0].name })
+        try await withThrowingTaskGroup(of: [ProblemOutcome].self) { group in
+            for tierSettings in byTier.values {
+                group.addTask {
+                    var outcomes: [ProblemOutcome] = []
+                    for setting in tierSettings {
+                        outcomes.append(try await evaluate(problem, setting: setting.name, engine: setting.engine))
+                    }
+                    return outcomes
+                }
+            }
+            for try await outcomes in group {
+                for outcome in outcomes { results[outcome.setting] = outcome }
+            }
+        }
+        for setting in settings where results[setting.name] == nil {
+            results[setting.name] = try await evaluate(problem, setting: setting.name, engine: setting.engine)
+        }
+        return settings.compactMap { results[$0.name] }
+    }
+
     /// Runs one setting on one problem and checks its answer.
     func evaluate(_ problem: Problem, setting: String, engine: any CompletionEngine) async throws -> ProblemOutcome {
-        let request = Self.request(for: problem)
-        let result = try await engine.complete(request) { _ in }
-        let report = result.report
-        let program = Self.apply(result, to: problem.prompt)
-        let passed = report.completion.isEmpty ? false : try await passesHiddenTest(problem, program: program)
+        let (report, passed) = try await check(problem, engine: engine)
         let outputCost = report.tiers.reduce(0.0) { sum, tier in
             sum + Double(tier.completionTokens) * price(of: tier.name).outputPerMillion / 1_000_000
         }
-        let latency = report.tiers.reduce(0.0) { $0 + Double($1.generationMs + $1.testMs) }
         return ProblemOutcome(
             setting: setting, taskID: problem.taskID, passedHiddenTest: passed,
-            costUSD: report.totalCostUSD, outputCostUSD: outputCost, latencyMs: latency,
-            answeredBy: report.acceptedTier ?? report.tiers.last(where: { $0.error == nil })?.name,
-            status: report.status.rawValue)
+            costUSD: report.totalCostUSD, outputCostUSD: outputCost, latencyMs: Self.latencyMs(of: report),
+            answeredBy: Self.answeringTier(of: report), status: report.status.rawValue)
+    }
+
+    /// Runs an engine on a problem: its report, and whether the returned code passed the hidden test.
+    func check(_ problem: Problem, engine: any CompletionEngine) async throws -> (report: CascadeReport, passed: Bool) {
+        let result = try await engine.complete(Self.request(for: problem)) { _ in }
+        let program = Self.apply(result, to: problem.prompt)
+        let passed = result.report.completion.isEmpty ? false : try await passesHiddenTest(problem, program: program)
+        return (result.report, passed)
+    }
+
+    /// The models' and the sandbox's own time, so a replay reports what the recording measured.
+    static func latencyMs(of report: CascadeReport) -> Double {
+        report.tiers.reduce(0.0) { $0 + Double($1.generationMs + $1.testMs) }
+    }
+
+    static func answeringTier(of report: CascadeReport) -> String? {
+        report.acceptedTier ?? report.tiers.last(where: { $0.error == nil })?.name
     }
 
     /// The cheapest tier alone whose answer passed; it pays only that tier.

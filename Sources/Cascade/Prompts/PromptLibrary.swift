@@ -48,8 +48,14 @@ public enum PromptLibrary {
             completionsSeed: context.promptCode)
     }
 
+    /// The fewest tests a test prompt asks for. As in the paper, a tier keeps the first l
+    /// lines of each sample; asking for at least this many keeps the prompt the same for
+    /// every l up to it, so one recording made at l = 4 replays every smaller l.
+    public static let minimumTestsAsked = 4
+
     /// Tests for a testable context: the header with a placeholder body, never a candidate.
     public static func tests(for context: CompletionContext, count: Int, _ words: PromptVocabulary) -> PreparedPrompt {
+        let count = max(count, minimumTestsAsked)
         let entry = context.entryPoint ?? "f"
         let call = context.className.map { "\($0)(...).\(entry)(...)" } ?? "\(entry)(...)"
         let shape = words.testShape.replacing("CALL", with: call).replacing("EXPECTED", with: "expected")

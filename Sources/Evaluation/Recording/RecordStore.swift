@@ -29,13 +29,21 @@ public struct TestOutcomeRecord: Sendable, Codable, Equatable {
 /// Both are `JSONLinesFile`s, so an interrupted run leaves at most a torn last line,
 /// which loading skips and the next record starts after: recording resumes where it stopped.
 public actor RecordStore {
-    public let directory: String
+    public nonisolated let directory: String
     private var generations: [String: RecordedGeneration] = [:]
     private var outcomes: [String: RecordedOutcome] = [:]
+    private var finishedTaskIDs: Set<String> = []
     private let writable: Bool
 
     static let generationsFile = "generations.jsonl"
     static let outcomesFile = "outcomes.jsonl"
+    /// The problems the recording covers completely, in the order they finished.
+    public static let problemsFile = "problems.jsonl"
+    /// The configuration the recording was made with.
+    public static let configFile = "config.json"
+
+    public nonisolated var problemsPath: String { directory + "/" + Self.problemsFile }
+    public nonisolated var configPath: String { directory + "/" + Self.configFile }
 
     /// Opens (and with `writable`, creates) a recording directory.
     public init(directory: String, writable: Bool) throws {
@@ -48,6 +56,7 @@ public actor RecordStore {
         }
         generations = Self.load(RecordedGeneration.self, path: directory + "/" + Self.generationsFile)
         outcomes = Self.load(RecordedOutcome.self, path: directory + "/" + Self.outcomesFile)
+        finishedTaskIDs = Set(JSONLinesFile(path: directory + "/" + Self.problemsFile).read(Problem.self).values.map(\.taskID))
     }
 
     public var counts: (generations: Int, outcomes: Int) { (generations.count, outcomes.count) }
@@ -63,6 +72,21 @@ public actor RecordStore {
     public func record(_ outcome: RecordedOutcome) throws {
         outcomes[outcome.key] = outcome
         try append(outcome, to: Self.outcomesFile)
+    }
+
+    /// Notes that every setting has run on `problem`, once.
+    public func recordFinished(_ problem: Problem) throws {
+        guard writable, !finishedTaskIDs.contains(problem.taskID) else { return }
+        finishedTaskIDs.insert(problem.taskID)
+        try append(problem, to: Self.problemsFile)
+    }
+
+    /// Keeps the configuration beside the answers (the first one written stays).
+    public func recordConfig(_ config: CascadeConfig) throws {
+        guard writable, !FileManager.default.fileExists(atPath: configPath) else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(config).write(to: URL(fileURLWithPath: configPath), options: .atomic)
     }
 
     private func append(_ value: some Encodable, to file: String) throws {

@@ -10,20 +10,18 @@ enum EvalCommand {
         let parsed = try CommandLineArguments(
             arguments, command: "eval",
             options: ["config", "problems", "dataset", "limit", "record", "replay", "out"], flags: ["json"])
-        let runtime = try Runtime(configPath: parsed.options["config"])
-        var problems = try await loadProblems(parsed)
+        let recording = try RecordingOptions(record: parsed.options["record"], replay: parsed.options["replay"])
+        let runtime = try recording.runtime(configPath: parsed.options["config"])
+        var problems = try await loadProblems(parsed, recording: recording)
         if let limit = try parsed.number("limit", command: "eval") {
             problems.problems = Array(problems.problems.prefix(max(0, Int(limit))))
         }
         for line in problems.malformedLines { ProcessEnvironment.log("cascade eval: \(line)") }
 
-        let (models, executor) = try recording(parsed, runtime: runtime)
-        let runner = EvaluationRunner(
-            config: runtime.config, models: models, executor: executor,
-            makeEngine: { config, models, executor in
-                CascadeEngine(config: config, models: models, executor: executor, cache: nil)
-            },
-            log: { ProcessEnvironment.log("cascade eval: " + $0) })
+        let runner = evaluationRunner(runtime: runtime, recording: recording, command: "eval")
+        if recording.mode == .record {
+            try await recording.store.recordConfig(runtime.config)
+        }
         var summary = try await runner.run(problems: problems.problems)
         summary.excluded = problems.malformedLines + summary.excluded
 
@@ -35,14 +33,20 @@ enum EvalCommand {
             print(EvaluationTable.markdown(summary))
         }
         if let out = parsed.options["out"] {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try EvaluationTable.markdown(summary).write(toFile: out + "/report.md", atomically: true, encoding: .utf8)
-            ProcessEnvironment.log("cascade eval: wrote \(out)/report.md")
+            // The tuned cascade comes from the same recording: tuning replays it (no model).
+            let tuning = try await TuningRun.make(
+                runtime: runtime, recording: recording, problems: problems.problems, seed: TuneCommand.defaultSeed, command: "eval")
+            let report = EvaluationReport(summary: summary, tuner: tuning.tuner)
+            do {
+                for path in try report.write(to: out) { ProcessEnvironment.log("cascade eval: wrote \(path)") }
+            } catch {
+                throw CLIError.runtime("could not write the report to \(out): \(error.localizedDescription)")
+            }
         }
         return 0
     }
 
-    static func loadProblems(_ parsed: CommandLineArguments) async throws -> ProblemSet {
+    static func loadProblems(_ parsed: CommandLineArguments, recording: RecordingOptions) async throws -> ProblemSet {
         switch (parsed.options["problems"], parsed.options["dataset"]) {
         case (let path?, nil):
             do { return try ProblemSet.load(path: path) } catch { throw CLIError.usage("\(error)") }
@@ -51,36 +55,29 @@ enum EvalCommand {
         case (nil, let other?):
             throw CLIError.usage("unknown dataset '\(other)': the bundled one is `--dataset humaneval`")
         default:
+            if let recorded = try recording.recordedProblems() { return recorded }
             throw CLIError.usage("give either --problems FILE.jsonl or --dataset humaneval")
         }
     }
 
-    /// Every run goes through a recording: `--record DIR` keeps it, `--replay DIR` only
-    /// reads it, and otherwise a temporary one still lets the settings share answers.
-    static func recording(_ parsed: CommandLineArguments, runtime: Runtime) throws -> (any CodeModelProvider, any TestExecutor) {
-        let store: RecordStore
-        let mode: RecordingMode
-        do {
-            switch (parsed.options["record"], parsed.options["replay"]) {
-            case (let directory?, nil):
-                store = try RecordStore(directory: directory, writable: true)
-                mode = .record
-            case (nil, let directory?):
-                store = try RecordStore(directory: directory, writable: false)
-                mode = .replay
-            case (nil, nil):
-                store = try RecordStore(directory: NSTemporaryDirectory() + "cascade-eval-\(getpid())", writable: true)
-                mode = .record
-            default:
-                throw CLIError.usage("--record and --replay cannot be used together")
-            }
-        } catch let error as CLIError {
-            throw error
-        } catch {
-            throw CLIError.usage("\(error)")
+    /// A runner whose models and sandbox go through the recording: `--record` keeps what
+    /// they answer, `--replay` answers only from it (no model, no sandbox), and a plain run
+    /// records to a temporary directory so the settings still share answers.
+    static func evaluationRunner(runtime: Runtime, recording: RecordingOptions, command: String,
+                                 sandboxFillsGaps: Bool = false) -> EvaluationRunner {
+        let replaying = recording.mode == .replay
+        let models = RecordingModelProvider(base: replaying ? nil : runtime.models, store: recording.store, mode: recording.mode)
+        let executor = RecordingExecutor(base: replaying && !sandboxFillsGaps ? nil : runtime.executor, store: recording.store)
+        var runner = EvaluationRunner(
+            config: runtime.config, models: models, executor: executor,
+            makeEngine: { config, models, executor in
+                CascadeEngine(config: config, models: models, executor: executor, cache: nil)
+            },
+            log: { ProcessEnvironment.log("cascade \(command): " + $0) })
+        let store = recording.store
+        if recording.mode == .record {
+            runner.finished = { try await store.recordFinished($0) }
         }
-        let replaying = mode == .replay
-        return (RecordingModelProvider(base: replaying ? nil : runtime.models, store: store, mode: mode),
-                RecordingExecutor(base: replaying ? nil : runtime.executor, store: store))
+        return runner
     }
 }

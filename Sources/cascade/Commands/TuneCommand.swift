@@ -1,7 +1,79 @@
-/// `cascade tune --replay DIR [--budget USD] [--out FILE]`
+import Cascade
+import Evaluation
+import Foundation
+
+/// `cascade tune --replay DIR [--budget USD] [--out FILE] [--config FILE] [--problems FILE] [--seed N]`
+///
+/// The paper's budget heuristic over a recording: every (k, l) per tier up to the
+/// recorded ones and every θ, chosen on a seeded 30% validation split, judged on the rest.
 enum TuneCommand {
+    static let defaultOutput = "cascade-tuned.json"
+    static let defaultSeed: UInt64 = 2405
+
     static func run(_ arguments: [String]) async throws -> Int32 {
-        _ = try CommandLineArguments(arguments, command: "tune", options: ["replay", "budget", "out"])
-        throw CLIError.runtime("`cascade tune` is not built yet: see the open evaluation issue")
+        let parsed = try CommandLineArguments(
+            arguments, command: "tune", options: ["replay", "budget", "out", "config", "problems", "seed"])
+        guard let directory = parsed.options["replay"] else {
+            throw CLIError.usage("`cascade tune` needs --replay DIR: a recording made by `cascade eval --record DIR` with the largest k and l")
+        }
+        let budget = try parsed.number("budget", command: "tune")
+        if let budget, budget < 0 {
+            throw CLIError.usage("--budget is US dollars per problem and cannot be negative (got \(budget))")
+        }
+        let seed = try parsed.number("seed", command: "tune").map { UInt64(max(0, $0)) } ?? defaultSeed
+        let recording = try RecordingOptions(record: nil, replay: directory)
+        let runtime = try recording.runtime(configPath: parsed.options["config"])
+        let problems = try await EvalCommand.loadProblems(parsed, recording: recording)
+        for line in problems.malformedLines { ProcessEnvironment.log("cascade tune: \(line)") }
+
+        let tuning = try await TuningRun.make(
+            runtime: runtime, recording: recording, problems: problems.problems, seed: seed, command: "tune")
+        let result = tuning.tuner.tune(budgetUSD: budget)
+        print(TuningTables.report(result, tuner: tuning.tuner, budgetUSD: budget))
+
+        guard let chosen = result.chosen else {
+            throw CLIError.runtime(String(format: "no policy costs $%.6f per problem or less on the validation split: the cheapest costs $%.6f; raise --budget",
+                                          budget ?? 0, result.front.first?.costPerProblemUSD ?? 0))
+        }
+        var config = chosen.policy.config(from: runtime.config)
+        config.budget = runtime.config.budget
+        let out = parsed.options["out"] ?? defaultOutput
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            try encoder.encode(config).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw CLIError.runtime("could not write the tuned config to \(out): \(error.localizedDescription)")
+        }
+        ProcessEnvironment.log("cascade tune: wrote \(chosen.name) to \(out); use it with --config \(out)")
+        return 0
+    }
+}
+
+/// A recording replayed for every chain of the tuner's grid.
+///
+/// A pair the recording lacks (a larger tier's solution against a smaller tier's tests
+/// on a problem that never escalated, or the hidden test of a candidate no setting
+/// chose) is run in the sandbox and added to the recording; no model runs.
+struct TuningRun {
+    let tuner: Tuner
+
+    static func make(runtime: Runtime, recording: RecordingOptions, problems: [Problem], seed: UInt64,
+                     command: String) async throws -> TuningRun {
+        let writable = try RecordingOptions.fillable(recording)
+        let runner = EvalCommand.evaluationRunner(runtime: runtime, recording: writable, command: command, sandboxFillsGaps: true)
+        let grid = PolicyGrid(base: runtime.config)
+        ProcessEnvironment.log("cascade \(command): replaying \(grid.chains.count) tier settings on \(problems.count) problems")
+        let started = ContinuousClock.now
+        let table: ChainTable
+        do {
+            table = try await ChainTable.replay(grid: grid, problems: problems, runner: runner) { done, total in
+                if done % 10 == 0 || done == total { ProcessEnvironment.log("cascade \(command): \(done)/\(total) problems replayed") }
+            }
+        } catch let error as EvaluationError {
+            throw CLIError.usage("\(error)")
+        }
+        ProcessEnvironment.log("cascade \(command): replayed in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        return TuningRun(tuner: Tuner(table: table, grid: grid, seed: seed))
     }
 }

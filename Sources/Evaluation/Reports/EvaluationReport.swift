@@ -1,0 +1,129 @@
+import Cascade
+import Foundation
+
+/// `cascade eval --out DIR`: `report.md` (each tier alone, the cascade, the tuned cascade,
+/// the oracle, and the repricing table), `pareto.svg` and `repricing.svg`.
+public struct EvaluationReport: Sendable {
+    public var summary: EvaluationSummary
+    public var tuner: Tuner
+    public var tuned: Tuner.Result
+    public var repricing: [Repricing.Row]
+
+    public init(summary: EvaluationSummary, tuner: Tuner) {
+        self.summary = summary
+        self.tuner = tuner
+        tuned = tuner.tune(budgetUSD: nil)
+        repricing = Repricing.rows(tuner: tuner)
+    }
+
+    /// Writes the three files into `directory` (created if needed); returns their paths.
+    public func write(to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let files = [("report.md", markdown), ("pareto.svg", paretoSVG), ("repricing.svg", repricingSVG)]
+        for (name, text) in files {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name), options: .atomic)
+        }
+        return files.map { directory + "/" + $0.0 }
+    }
+
+    public var markdown: String {
+        let base = tuner.table.base
+        var lines = ["# Cascade evaluation", ""]
+        lines.append("\(summary.problems) problems. Tiers, cheapest first:")
+        lines.append("")
+        for tier in base.tiers {
+            lines.append(String(format: "- %@: `%@`, k=%d, l=%d, θ=%@, $%.6f / $%.6f per million input / output tokens",
+                                tier.name, tier.model, tier.samples, tier.testLines, CascadePolicy.format(tier.threshold),
+                                tier.price.inputPerMillion, tier.price.outputPerMillion))
+        }
+        lines += ["", "## Every setting on all problems", ""]
+        lines.append(EvaluationTable.markdown(summary))
+        lines += ["", "Answered by, as a share of problems:", ""]
+        for setting in summary.settings {
+            let shares = setting.answeredBy.sorted { $0.key < $1.key }
+                .map { String(format: "%@ %.0f%%", $0.key, Double($0.value) / Double(max(1, summary.problems)) * 100) }
+            lines.append("- \(setting.name): " + (shares.isEmpty ? "none" : shares.joined(separator: ", ")))
+        }
+        lines += ["", "## The tuned cascade", ""]
+        lines.append("Chosen on a seeded validation split of \(tuned.validationCount) problems (seed \(tuner.seed)) from \(tuned.validation.count) policies: every k ≤ the recorded k and l ≤ the recorded l per tier, every θ in {\(tuner.grid.thresholds.map(CascadePolicy.format).joined(separator: ", "))}; the most accurate point of the front, the cheapest among equals. Judged on the other \(tuned.heldOutCount) problems beside the same settings:")
+        lines.append("")
+        lines.append(TuningTables.markdown(tuned.heldOut))
+        lines += ["", "Pareto front on the validation split:", ""]
+        lines.append(TuningTables.markdown(tuned.front))
+        lines += ["", "![cost against accuracy of every policy](pareto.svg)", ""]
+        lines += ["## Repricing", ""]
+        lines.append("Token counts are recorded, so other prices give exact costs. Each row keeps the first tier's price, multiplies the last tier's by the ratio, re-tunes on the validation split for the cheapest policy at least as accurate as the largest tier alone (k and l as configured), and judges it on the held-out split.")
+        lines.append("")
+        lines.append("| price ratio | tuned policy | accuracy | $ per 1,000 | largest tier alone | its $ per 1,000 | saving | largest tier greedy | its $ per 1,000 |")
+        lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for row in repricing {
+            let tuned = row.tuned
+            lines.append(String(
+                format: "| %@ | %@ | %@ | %@ | %.1f%% | $%.4f | %@ | %.1f%% | $%.4f |",
+                row.label, tuned?.name ?? "none matched", tuned.map { String(format: "%.1f%%", $0.accuracy * 100) } ?? "–",
+                tuned.map { String(format: "$%.4f", $0.costPer1000USD) } ?? "–",
+                row.largest.accuracy * 100, row.largest.costPer1000USD,
+                row.saving.map { String(format: "%.0f%%", $0 * 100) } ?? "–",
+                row.largestGreedy.accuracy * 100, row.largestGreedy.costPer1000USD))
+        }
+        lines += ["", "![saving against price ratio](repricing.svg)", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every policy on all problems, the front, and the named settings.
+    public var paretoSVG: String {
+        let all = Array(tuner.table.taskIDs.indices)
+        let points = tuner.grid.policies.map { tuner.table.score($0, on: all) }
+        let front = Tuner.paretoFront(points)
+        let named: [(String, PolicyScore, String, SVGChart.Shape)] =
+            tuner.references.map { reference in
+                let color = reference.name == "cascade" ? "#7c3aed" : reference.name.hasPrefix("greedy") ? "#d97706" : "#2563eb"
+                return (reference.name, tuner.table.score(reference.policy, on: all), color, SVGChart.Shape.circle)
+            }
+            + (tuned.chosen.map { [("tuned", tuner.table.score($0.policy, on: all), "#059669", SVGChart.Shape.diamond)] } ?? [])
+            + [("oracle", tuner.table.oracle(on: all), "#dc2626", .square)]
+        let costs = (points + named.map(\.1)).map(\.costPer1000USD).filter { $0 > 0 }
+        let low = (costs.min() ?? 0.01) / 1.3, high = (costs.max() ?? 1) * 1.3
+        var chart = SVGChart(
+            title: "Cost and accuracy of every policy (\(all.count) problems)",
+            xLabel: "$ per 1,000 problems (input + output tokens, log scale)", yLabel: "share of problems passing the hidden test",
+            xRange: low...high, yRange: 0...1,
+            xTicks: Self.logTicks(low...high), yTicks: stride(from: 0.0, through: 1.0, by: 0.1).map { $0 },
+            formatX: { String(format: $0 < 1 ? "$%.2g" : "$%.0f", $0) }, formatY: { String(format: "%.0f%%", $0 * 100) })
+        chart.dots(points.map { ($0.costPer1000USD, $0.accuracy) }, legendText: "a policy (k, l, θ per tier)")
+        chart.line(front.map { ($0.costPer1000USD, $0.accuracy) }, color: "#111827", legendText: "Pareto front")
+        for (name, score, color, shape) in named {
+            chart.marker(at: (score.costPer1000USD, score.accuracy), label: name, color: color, shape: shape)
+        }
+        return chart.svg
+    }
+
+    /// The saving of the tuned cascade against the largest tier alone, by price ratio.
+    public var repricingSVG: String {
+        let rows = repricing.filter { $0.saving != nil }
+        let savings = rows.compactMap(\.saving)
+        let lowest = min(0, (savings.min() ?? 0) - 0.1), highest = max(1, (savings.max() ?? 0) + 0.1)
+        var chart = SVGChart(
+            title: "Saving of the tuned cascade against the largest tier alone",
+            xLabel: "price ratio, largest tier to smallest (log scale)", yLabel: "cost saved at equal or better accuracy",
+            xRange: 0.9...25, yRange: lowest...highest,
+            xTicks: [1, 2, 5, 10, 20], yTicks: stride(from: (lowest * 10).rounded(.down) / 10, through: highest, by: 0.2).map { $0 },
+            formatX: { String(format: "%g×", $0) }, formatY: { String(format: "%.0f%%", $0 * 100) })
+        chart.line(rows.map { ($0.ratio, $0.saving!) }, color: "#059669", legendText: "tuned cascade (held out)", markers: true)
+        chart.line([(0.9, 0), (25, 0)], color: "#9ca3af", legendText: "no saving")
+        for row in rows where row.label.hasPrefix("measured") {
+            chart.marker(at: (row.ratio, row.saving!), label: "measured here", color: "#2563eb")
+        }
+        return chart.svg
+    }
+
+    static func logTicks(_ range: ClosedRange<Double>) -> [Double] {
+        var ticks: [Double] = []
+        var decade = pow(10, floor(log10(range.lowerBound)))
+        while decade <= range.upperBound {
+            for step in [1.0, 2, 5] where range.contains(decade * step) { ticks.append(decade * step) }
+            decade *= 10
+        }
+        return ticks
+    }
+}
