@@ -25,6 +25,12 @@ public struct Repricing: Sendable {
             guard let tuned, largest.costPerProblemUSD > 0 else { return nil }
             return 1 - tuned.costPerProblemUSD / largest.costPerProblemUSD
         }
+
+        /// 1 − tuned cost / largest tier greedy cost (the cheapest way to use the largest model).
+        public var savingAgainstGreedy: Double? {
+            guard let tuned, largestGreedy.costPerProblemUSD > 0 else { return nil }
+            return 1 - tuned.costPerProblemUSD / largestGreedy.costPerProblemUSD
+        }
     }
 
     /// The paper's 7B→34B ratio and round figures around the measured one.
