@@ -1,3 +1,4 @@
+import Cascade
 import Foundation
 
 /// One problem in HumanEval's JSONL format.
@@ -68,7 +69,7 @@ public struct ProblemSet: Sendable {
     }
 }
 
-public enum EvaluationError: Error, CustomStringConvertible, Equatable {
+public enum EvaluationError: RequestAbortingError, CustomStringConvertible, Equatable {
     case unreadable(path: String)
     case datasetMissing(path: String)
     case replayMissing(what: String, directory: String)
@@ -81,7 +82,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
         case .datasetMissing(let path):
             "HumanEval data not found at \(path): run `cascade setup` first"
         case .replayMissing(let what, let directory):
-            "the replay directory \(directory) holds no \(what): record it with `cascade eval --record \(directory)` using the same config"
+            "the recording in \(directory) holds no \(what): replay it with the config it was recorded with (its config.json), or add this with `cascade eval --record \(directory)`"
         case .badRecording(let path, let line):
             "\(path):\(line) is not a valid recording line: delete that line and record again"
         }

@@ -193,3 +193,21 @@ private struct ArithmeticJudge: TestExecutor {
         }
     }
 }
+
+@Suite struct BrokenHiddenTestTests {
+    @Test func aProblemWhoseCanonicalSolutionFailsItsHiddenTestIsReportedAndExcluded() async throws {
+        let config = TuningTests().config
+        // The judge reads the operator from the source, so the docstring must not show one.
+        let good = Problem(taskID: "t/good", prompt: "def add(a, b):\n    \"\"\"Add them.\"\"\"\n", entryPoint: "add",
+                           test: "def check(candidate):\n    assert candidate(1, 2) == 3\n", canonicalSolution: "    return a + b\n")
+        var broken = good
+        broken.taskID = "t/broken"
+        broken.canonicalSolution = "    return a - b\n"
+        let summary = try await EvaluationRunner(
+            config: config, models: VaryingProvider(), executor: ArithmeticJudge(),
+            makeEngine: { CascadeEngine(config: $0, models: $1, executor: $2, cache: nil) }, log: { _ in }
+        ).run(problems: [broken, good])
+        #expect(summary.problems == 1)
+        #expect(summary.excluded == ["t/broken: the hidden test fails on the canonical solution"])
+    }
+}

@@ -54,9 +54,9 @@ struct TierRunner: Sendable {
         } catch {
             solutionOutcome = .failure(error)
         }
-        for case .failure(let error) in [solutionOutcome, testOutcome].compactMap({ $0 })
-        where error is CancellationError || Task.isCancelled {
-            throw CancellationError()
+        for case .failure(let error) in [solutionOutcome, testOutcome].compactMap({ $0 }) {
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
+            if error is any RequestAbortingError { throw error }
         }
         // The models' own latencies (the calls overlap: the longer one), so a replayed
         // recording reports the time the real models took; the wall clock if a call failed.
@@ -130,6 +130,7 @@ struct TierRunner: Sendable {
                 language: context.languageId, solutions: uniquePrograms, tests: tests, limits: execution))
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
+            if error is any RequestAbortingError { throw error }
             attempt.best = 0
             attempt.report.testMs = milliseconds(since: testStart, clock)
             attempt.report.error = "tests could not run: \(describe(error))"

@@ -7,6 +7,11 @@ public protocol CodeModel: Sendable {
     func generate(_ request: GenerationRequest) async throws -> GenerationResult
 }
 
+/// An error after which a request's answer would mean nothing, so the engine ends the
+/// request with it instead of recording it as the tier's failure and going on (a replayed
+/// recording that lacks an answer, say).
+public protocol RequestAbortingError: Error {}
+
 /// Resolves a tier to the model that serves it (the engine never builds clients itself).
 public protocol CodeModelProvider: Sendable {
     func model(for tier: TierConfig) async throws -> any CodeModel

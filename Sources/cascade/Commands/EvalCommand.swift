@@ -22,7 +22,12 @@ enum EvalCommand {
         if recording.mode == .record {
             try await recording.store.recordConfig(runtime.config)
         }
-        var summary = try await runner.run(problems: problems.problems)
+        var summary: EvaluationSummary
+        do {
+            summary = try await runner.run(problems: problems.problems)
+        } catch let error as EvaluationError {
+            throw CLIError.usage("\(error)")
+        }
         summary.excluded = problems.malformedLines + summary.excluded
 
         if parsed.flags.contains("json") {
