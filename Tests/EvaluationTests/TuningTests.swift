@@ -76,9 +76,15 @@ private struct ArithmeticJudge: TestExecutor {
             makeEngine: { CascadeEngine(config: $0, models: $1, executor: $2, cache: nil) }, log: { _ in })
     }
 
+    /// The table as `cascade tune` builds it, extraction remembered; the engine runs it is
+    /// compared with below use the plain languages.
     func table() async throws -> (PolicyGrid, ChainTable) {
         let grid = PolicyGrid(base: config)
-        return (grid, try await ChainTable.replay(grid: grid, problems: problems, runner: runner()))
+        let registry = MemoizingLanguage.standardRegistry
+        let runner = EvaluationRunner(
+            config: config, models: VaryingProvider(), executor: ArithmeticJudge(),
+            makeEngine: { CascadeEngine(config: $0, models: $1, executor: $2, cache: nil, languages: registry) }, log: { _ in })
+        return (grid, try await ChainTable.replay(grid: grid, problems: problems, runner: runner))
     }
 
     @Test func theGridHoldsEveryKAndLUpToTheRecordedOnesAndGreedyOnlyLast() {

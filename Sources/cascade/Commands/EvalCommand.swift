@@ -69,14 +69,14 @@ enum EvalCommand {
     /// they answer, `--replay` answers only from it (no model, no sandbox), and a plain run
     /// records to a temporary directory so the settings still share answers.
     static func evaluationRunner(runtime: Runtime, recording: RecordingOptions, command: String,
-                                 sandboxFillsGaps: Bool = false) -> EvaluationRunner {
+                                 sandboxFillsGaps: Bool = false, languages: LanguageRegistry = .standard) -> EvaluationRunner {
         let replaying = recording.mode == .replay
         let models = RecordingModelProvider(base: replaying ? nil : runtime.models, store: recording.store, mode: recording.mode)
         let executor = RecordingExecutor(base: replaying && !sandboxFillsGaps ? nil : runtime.executor, store: recording.store)
         var runner = EvaluationRunner(
             config: runtime.config, models: models, executor: executor,
             makeEngine: { config, models, executor in
-                CascadeEngine(config: config, models: models, executor: executor, cache: nil)
+                CascadeEngine(config: config, models: models, executor: executor, cache: nil, languages: languages)
             },
             log: { ProcessEnvironment.log("cascade \(command): " + $0) })
         let store = recording.store

@@ -61,7 +61,9 @@ struct TuningRun {
     static func make(runtime: Runtime, recording: RecordingOptions, problems: [Problem], seed: UInt64,
                      command: String) async throws -> TuningRun {
         let writable = try RecordingOptions.fillable(recording)
-        let runner = EvalCommand.evaluationRunner(runtime: runtime, recording: writable, command: command, sandboxFillsGaps: true)
+        let runner = EvalCommand.evaluationRunner(
+            runtime: runtime, recording: writable, command: command, sandboxFillsGaps: true,
+            languages: MemoizingLanguage.standardRegistry)
         let grid = PolicyGrid(base: runtime.config)
         ProcessEnvironment.log("cascade \(command): replaying \(grid.chains.count) tier settings on \(problems.count) problems")
         let started = ContinuousClock.now
