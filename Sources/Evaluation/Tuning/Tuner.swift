@@ -10,7 +10,10 @@ public struct Tuner: Sendable {
     public var validationShare: Double
     public var seed: UInt64
 
-    public init(table: ChainTable, grid: PolicyGrid, validationShare: Double = 0.3, seed: UInt64 = 2405) {
+    /// The seed of the validation split unless one is given (the paper's arXiv number).
+    public static let defaultSeed: UInt64 = 2405
+
+    public init(table: ChainTable, grid: PolicyGrid, validationShare: Double = 0.3, seed: UInt64 = defaultSeed) {
         self.table = table
         self.grid = grid
         self.validationShare = validationShare

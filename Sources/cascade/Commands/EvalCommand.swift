@@ -40,7 +40,7 @@ enum EvalCommand {
         if let out = parsed.options["out"] {
             // The tuned cascade comes from the same recording: tuning replays it (no model).
             let tuning = try await TuningRun.make(
-                runtime: runtime, recording: recording, problems: problems.problems, seed: TuneCommand.defaultSeed, command: "eval")
+                runtime: runtime, recording: recording, problems: problems.problems, seed: Tuner.defaultSeed, command: "eval")
             let report = EvaluationReport(summary: summary, tuner: tuning.tuner)
             do {
                 for path in try report.write(to: out) { ProcessEnvironment.log("cascade eval: wrote \(path)") }

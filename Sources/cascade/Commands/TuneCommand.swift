@@ -8,7 +8,6 @@ import Foundation
 /// recorded ones and every θ, chosen on a seeded 30% validation split, judged on the rest.
 enum TuneCommand {
     static let defaultOutput = "cascade-tuned.json"
-    static let defaultSeed: UInt64 = 2405
 
     static func run(_ arguments: [String]) async throws -> Int32 {
         let parsed = try CommandLineArguments(
@@ -20,7 +19,7 @@ enum TuneCommand {
         if let budget, budget < 0 {
             throw CLIError.usage("--budget is US dollars per problem and cannot be negative (got \(budget))")
         }
-        let seed = try parsed.number("seed", command: "tune").map { UInt64(max(0, $0)) } ?? defaultSeed
+        let seed = try parsed.number("seed", command: "tune").map { UInt64(max(0, $0)) } ?? Tuner.defaultSeed
         let recording = try RecordingOptions(record: nil, replay: directory)
         let runtime = try recording.runtime(configPath: parsed.options["config"])
         let problems = try await EvalCommand.loadProblems(parsed, recording: recording)
