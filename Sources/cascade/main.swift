@@ -11,9 +11,14 @@ commands:
   lsp [--config F]                       the language server on stdin/stdout
   eval [--config F] (--problems F.jsonl | --dataset humaneval) [--limit N]
        [--record DIR] [--replay DIR] [--out DIR] [--json]
-                                         measure the cascade and each tier alone on problems
-  tune --replay DIR [--budget USD] [--out FILE]
-                                         pick (k, l, θ) per tier under a budget from a recording
+                                         measure the cascade and each tier alone on problems;
+                                         --replay DIR alone uses the recording's config and problems;
+                                         --out DIR writes report.md, pareto.svg and repricing.svg
+  tune --replay DIR [--budget USD] [--out FILE] [--config F] [--problems F.jsonl] [--seed N]
+                                         pick (k, l, θ) per tier from a recording: the most accurate
+                                         policy costing at most USD per problem on a seeded 30%
+                                         validation split, judged on the rest; writes a config
+                                         (default cascade-tuned.json)
   setup                                  install the local models under $CASCADE_HOME
   doctor                                 check Python, the sandbox and every tier
 """

@@ -19,11 +19,14 @@ enum TuneCommand {
         if let budget, budget < 0 {
             throw CLIError.usage("--budget is US dollars per problem and cannot be negative (got \(budget))")
         }
-        let seed = try parsed.number("seed", command: "tune").map { UInt64(max(0, $0)) } ?? Tuner.defaultSeed
+        let seed = try parsed.number("seed", command: "tune").map { UInt64(min(max(0, $0), 1e15)) } ?? Tuner.defaultSeed
         let recording = try RecordingOptions(record: nil, replay: directory)
         let runtime = try recording.runtime(configPath: parsed.options["config"])
         let problems = try await EvalCommand.loadProblems(parsed, recording: recording)
         for line in problems.malformedLines { ProcessEnvironment.log("cascade tune: \(line)") }
+        guard problems.problems.count >= 2 else {
+            throw CLIError.usage("tuning needs at least 2 recorded problems (one to choose on, one to judge on); \(directory) has \(problems.problems.count)")
+        }
 
         let tuning = try await TuningRun.make(
             runtime: runtime, recording: recording, problems: problems.problems, seed: seed, command: "tune")
