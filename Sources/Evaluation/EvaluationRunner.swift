@@ -49,12 +49,13 @@ public struct EvaluationRunner: Sendable {
     }
 
     public func run(problems: [Problem]) async throws -> EvaluationSummary {
-        let started = ContinuousClock.now
+        var recent: [Double] = []
         var outcomes: [String: [ProblemOutcome]] = [:]
         var excluded: [String] = []
         let engines = settings.map { Setting(name: $0.name, config: $0.config, engine: makeEngine($0.config, models, executor)) }
         for (index, problem) in problems.enumerated() {
             try Task.checkCancellation()
+            let problemStarted = ContinuousClock.now
             if let reason = try await brokenHiddenTest(problem) {
                 excluded.append("\(problem.taskID): \(reason)")
                 log("[\(index + 1)/\(problems.count)] \(problem.taskID): excluded (\(reason))")
@@ -68,8 +69,10 @@ public struct EvaluationRunner: Sendable {
             try await finished(problem)
             let cascade = outcomes["cascade"] ?? []
             let done = index + 1
-            let elapsed = Double((ContinuousClock.now - started).components.seconds)
-            let left = elapsed / Double(done) * Double(problems.count - done)
+            // The last ten problems predict the rest: a resumed recording replays its
+            // first problems in milliseconds, which would make an overall mean far too low.
+            recent = Array((recent + [(ContinuousClock.now - problemStarted) / .seconds(1)]).suffix(10))
+            let left = recent.reduce(0, +) / Double(recent.count) * Double(problems.count - done)
             log(String(format: "[%d/%d] %@  cascade %d/%d passed, $%.6f so far, ~%.0f s left",
                        done, problems.count, problem.taskID,
                        cascade.filter(\.passedHiddenTest).count, cascade.count,
