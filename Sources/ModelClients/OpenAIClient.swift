@@ -40,12 +40,17 @@ public struct OpenAIClient: CodeModel {
     /// Limits calls in flight across every `generate` on this client (solutions and tests
     /// of one tier share it), so a one-request-at-a-time local server is not queued into.
     private let gate: CallGate
+    /// With one call at a time, the k calls of one request go back to back instead of
+    /// alternating with another request's: llama.cpp then reuses the prompt it has just
+    /// evaluated (a prefix-cache hit) rather than evaluating each prompt k times.
+    private let requestGate: CallGate?
 
     public init(tier: TierConfig, options: Options = Options()) {
         self.tier = tier
         self.options = options
         self.learned = LearnedFlags()
         self.gate = CallGate(limit: options.maxConcurrentCalls)
+        self.requestGate = options.maxConcurrentCalls == 1 ? CallGate(limit: 1) : nil
     }
 
     /// Whether the server was seen ignoring `n` (then later requests don't send it).
@@ -64,7 +69,14 @@ public struct OpenAIClient: CodeModel {
         }
         let missing = wanted - outcomes.reduce(0) { $0 + $1.texts.count }
         if missing > 0 {
-            outcomes += try await singleCalls(missing, request, temperature: temperature)
+            try await requestGate?.acquire()
+            do {
+                outcomes += try await singleCalls(missing, request, temperature: temperature)
+                await requestGate?.release()
+            } catch {
+                await requestGate?.release()
+                throw error
+            }
         }
         var texts = outcomes.flatMap(\.texts)
         if texts.count > wanted { texts = Array(texts.prefix(wanted)) }

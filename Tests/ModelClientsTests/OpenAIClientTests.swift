@@ -80,6 +80,24 @@ struct OpenAIClientTests {
         #expect(server.requests.allSatisfy { $0.jsonObject?["n"] == nil })
     }
 
+    /// llama.cpp reuses the prompt it evaluated last, so one request's calls must not be
+    /// interleaved with another's (solutions and tests of a tier are asked for at once).
+    @Test func localServerOptionsKeepOneRequestsCallsTogether() async throws {
+        let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(honoursN: false, delaySeconds: 0.01)) { _ in "y" }
+        let client = OpenAIClient(tier: tier(server), options: .localServer)
+        func asking(_ what: String) -> GenerationRequest {
+            GenerationRequest(prompt: Prompt(messages: [ChatMessage(role: .user, content: what)], text: what),
+                              samples: 3, temperature: 0.7, maxTokens: 16)
+        }
+        async let solutions = client.generate(asking("solutions"))
+        async let tests = client.generate(asking("tests"))
+        _ = try await (solutions, tests)
+        let order = server.modelCalls.map(\.prompt)
+        #expect(order.count == 6)
+        #expect(order == ["solutions", "solutions", "solutions", "tests", "tests", "tests"]
+                || order == ["tests", "tests", "tests", "solutions", "solutions", "solutions"], "calls: \(order)")
+    }
+
     @Test func missingUsageIsEstimatedAndMarked() async throws {
         let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(includesUsage: false)) { _ in "0123456789ab" }
         let result = try await OpenAIClient(tier: tier(server)).generate(request(samples: 1))
