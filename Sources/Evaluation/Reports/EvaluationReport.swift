@@ -118,11 +118,11 @@ public struct EvaluationReport: Sendable {
             title: "What the tuned policy saves, by price ratio (held-out problems)",
             xLabel: "price ratio, largest tier to smallest (log scale)", yLabel: "cost saved",
             xRange: 0.9...25, yRange: lowest...highest,
-            xTicks: [1, 2, 5, 10, 20], yTicks: stride(from: (lowest * 10).rounded(.down) / 10, through: highest, by: 0.2).map { $0 },
+            xTicks: [1, 2, 5, 10, 20], yTicks: stride(from: (lowest / 0.2).rounded(.down) * 0.2, through: highest, by: 0.2).map { $0 },
             formatX: { String(format: "%g×", $0) }, formatY: { String(format: "%.0f%%", $0 * 100) })
-        chart.line(rows.map { ($0.ratio, $0.saving!) }, color: "#059669", legendText: "against the largest tier, self-tested", markers: true)
+        chart.line(rows.map { ($0.ratio, $0.saving!) }, color: "#059669", legendText: "vs largest tier, self-tested", markers: true)
         chart.line(rows.compactMap { row in row.savingAgainstGreedy.map { (row.ratio, $0) } }, color: "#d97706",
-                   legendText: "against the largest tier, greedy", markers: true)
+                   legendText: "vs largest tier, greedy", markers: true)
         chart.line([(0.9, 0), (25, 0)], color: "#9ca3af", legendText: "no saving")
         for row in rows where row.label.hasPrefix("measured") {
             chart.marker(at: (row.ratio, row.saving!), label: "measured here", color: "#2563eb")

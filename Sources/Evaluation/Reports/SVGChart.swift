@@ -22,6 +22,7 @@ struct SVGChart {
     private let bottom = 60.0
     private var elements: [String] = []
     private var legend: [(key: LegendKey, text: String)] = []
+    private var placedLabels: [(x: Double, y: Double, width: Double)] = []
 
     enum Shape { case circle, diamond, square }
     enum LegendKey { case dot(String), line(String) }
@@ -81,7 +82,14 @@ struct SVGChart {
         case .square:
             elements.append(String(format: ##"<rect x="%.1f" y="%.1f" width="11" height="11" fill="%@" stroke="white" stroke-width="1.5"/>"##, px - 5.5, py - 5.5, color))
         }
-        elements.append(String(format: ##"<text x="%.1f" y="%.1f" font-size="12" fill="%@">%@</text>"##, px + 9, py - 8, color, Self.escape(label)))
+        // Labels of nearby points would print over each other: move down until free.
+        let width = Double(label.count) * 6.5
+        var labelY = py - 8
+        while placedLabels.contains(where: { abs($0.y - labelY) < 13 && $0.x < px + 9 + width && px + 9 < $0.x + $0.width }) {
+            labelY += 14
+        }
+        placedLabels.append((px + 9, labelY, width))
+        elements.append(String(format: ##"<text x="%.1f" y="%.1f" font-size="12" fill="%@">%@</text>"##, px + 9, labelY, color, Self.escape(label)))
     }
 
     var svg: String {
