@@ -217,3 +217,13 @@ private struct ArithmeticJudge: TestExecutor {
         #expect(summary.excluded == ["t/broken: the hidden test fails on the canonical solution"])
     }
 }
+
+@Suite struct PolicyGridEdgeTests {
+    @Test func aTierConfiguredGreedyBeforeTheLastStillHasItsConfiguredCascadeInTheGrid() {
+        var config = TuningTests().config
+        config.tiers[0].samples = 0
+        let grid = PolicyGrid(base: config)
+        let configured = [TierSetting(tier: 0, samples: 0, testLines: 0), TierSetting(tier: 1, samples: 2, testLines: 2)]
+        #expect(grid.chains.contains(configured), "the configured cascade is a reference the tuner scores")
+    }
+}

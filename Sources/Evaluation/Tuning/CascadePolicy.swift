@@ -64,7 +64,8 @@ public struct PolicyGrid: Sendable {
     /// The thresholds tried on every tier but the last.
     public var thresholds: [Double]
     /// The chains: every non-empty sequence of tiers in cost order, each tier with every
-    /// k ≤ its recorded k and l ≤ its recorded l; k = 0 (greedy) only as a chain's last tier.
+    /// k ≤ its recorded k and l ≤ its recorded l; k = 0 (greedy) only as a chain's last
+    /// tier, or where the configuration itself has it.
     public var chains: [[TierSetting]]
 
     public init(base: CascadeConfig, thresholds: [Double] = stride(from: 0.0, through: 1.0001, by: 0.1).map { ($0 * 10).rounded() / 10 }) {
@@ -76,7 +77,8 @@ public struct PolicyGrid: Sendable {
             var partial: [[TierSetting]] = [[]]
             for (position, tier) in tiers.enumerated() {
                 let isLast = position == tiers.count - 1
-                let options = Self.settings(of: tier, in: base, greedyAllowed: isLast)
+                // A tier configured greedy keeps that setting wherever it stands.
+                let options = Self.settings(of: tier, in: base, greedyAllowed: isLast || base.tiers[tier].samples == 0)
                 partial = partial.flatMap { prefix in options.map { prefix + [$0] } }
             }
             chains += partial
