@@ -148,13 +148,15 @@ public struct ConfigLoader: Sendable {
         return try decode(data, source: source)
     }
 
-    /// Writes `config` as pretty JSON (used by `cascade setup` and `cascade tune`).
+    /// Writes `config` as pretty JSON (used by `cascade setup`, `cascade tune` and recordings).
     public static func write(_ config: CascadeConfig, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(config)
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 

@@ -84,9 +84,7 @@ public actor RecordStore {
     /// Keeps the configuration beside the answers (the first one written stays).
     public func recordConfig(_ config: CascadeConfig) throws {
         guard writable, !FileManager.default.fileExists(atPath: configPath) else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(config).write(to: URL(fileURLWithPath: configPath), options: .atomic)
+        try ConfigLoader.write(config, to: configPath)
     }
 
     private func append(_ value: some Encodable, to file: String) throws {

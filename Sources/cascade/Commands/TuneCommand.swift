@@ -40,10 +40,8 @@ enum TuneCommand {
         var config = chosen.policy.config(from: runtime.config)
         config.budget = runtime.config.budget
         let out = parsed.options["out"] ?? defaultOutput
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            try encoder.encode(config).write(to: URL(fileURLWithPath: out), options: .atomic)
+            try ConfigLoader.write(config, to: out)
         } catch {
             throw CLIError.runtime("could not write the tuned config to \(out): \(error.localizedDescription)")
         }
