@@ -26,7 +26,7 @@ struct PlainCompletion: Sendable {
             result = try await model.generate(GenerationRequest(
                 prompt: prompt.prompt, samples: 1, temperature: 0, maxTokens: tier.maxTokens, stop: prompt.stop(for: tier.api)))
         } catch {
-            if error is CancellationError || Task.isCancelled { throw CancellationError() }
+            try rethrowIfItEndsTheRequest(error)
             let message = "model failed: \(describe(error))"
             return report(id: id, status: .failed, completion: "", tier: tier, last: lastTier, result: nil,
                           generationMs: milliseconds(since: generationStart, clock), testMs: 0, error: message,
@@ -52,7 +52,7 @@ struct PlainCompletion: Sendable {
                     reason += "; syntax check passed"
                 }
             } catch {
-                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                try rethrowIfItEndsTheRequest(error)
                 reason += "; syntax check could not run: \(describe(error))"
             }
             testMs = milliseconds(since: testStart, clock)

@@ -55,8 +55,7 @@ struct TierRunner: Sendable {
             solutionOutcome = .failure(error)
         }
         for case .failure(let error) in [solutionOutcome, testOutcome].compactMap({ $0 }) {
-            if error is CancellationError || Task.isCancelled { throw CancellationError() }
-            if error is any RequestAbortingError { throw error }
+            try rethrowIfItEndsTheRequest(error)
         }
         // The models' own latencies (the calls overlap: the longer one), so a replayed
         // recording reports the time the real models took; the wall clock if a call failed.
@@ -129,8 +128,7 @@ struct TierRunner: Sendable {
             matrix = try await executor.run(TestJob(
                 language: context.languageId, solutions: uniquePrograms, tests: tests, limits: execution))
         } catch {
-            if error is CancellationError || Task.isCancelled { throw CancellationError() }
-            if error is any RequestAbortingError { throw error }
+            try rethrowIfItEndsTheRequest(error)
             attempt.best = 0
             attempt.report.testMs = milliseconds(since: testStart, clock)
             attempt.report.error = "tests could not run: \(describe(error))"
@@ -174,6 +172,13 @@ struct TierRunner: Sendable {
 func milliseconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Int {
     let elapsed = clock.now - start
     return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+}
+
+/// Cancellation (as `CancellationError`) and a `RequestAbortingError` end the request;
+/// any other error returns, to be recorded as the tier's failure.
+func rethrowIfItEndsTheRequest(_ error: any Error) throws {
+    if error is CancellationError || Task.isCancelled { throw CancellationError() }
+    if error is any RequestAbortingError { throw error }
 }
 
 /// An error's own description (typed errors carry what went wrong and what to do).
