@@ -47,10 +47,9 @@ public struct Repricing: Sendable {
         cases.append((String(format: "measured (%.2f×)", measuredRatio), measuredRatio, measured))
         cases.sort { $0.1 < $1.1 }
 
-        let references = tuner.references
         let last = tiers.count - 1
-        let largest = references.first { $0.name == "tier:\(tiers[last].name)" }!.policy
-        let largestGreedy = references.first { $0.name == "greedy:\(tiers[last].name)" }!.policy
+        let largest = CascadePolicy.alone(tier: last, in: tuner.table.base)
+        let largestGreedy = CascadePolicy.greedy(tier: last)
         let heldOut = tuner.split.heldOut
         return cases.map { label, ratio, prices in
             let result = tuner.cheapestMatching(largest, prices: prices)

@@ -28,6 +28,26 @@ public struct CascadePolicy: Sendable, Hashable {
         self.thresholds = thresholds
     }
 
+    /// Tier `tier` of `base` alone, at its configured k and l (`tier:NAME` in `cascade eval`).
+    public static func alone(tier: Int, in base: CascadeConfig) -> CascadePolicy {
+        CascadePolicy(chain: [configured(tier: tier, in: base)], thresholds: [])
+    }
+
+    /// Tier `tier` alone, one answer at temperature 0 (`greedy:NAME`).
+    public static func greedy(tier: Int) -> CascadePolicy {
+        CascadePolicy(chain: [TierSetting(tier: tier, samples: 0, testLines: 0)], thresholds: [])
+    }
+
+    /// Every tier of `base` with its configured k, l and θ (`cascade`).
+    public static func configured(_ base: CascadeConfig) -> CascadePolicy {
+        CascadePolicy(chain: base.tiers.indices.map { configured(tier: $0, in: base) },
+                      thresholds: base.tiers.dropLast().map(\.threshold))
+    }
+
+    private static func configured(tier: Int, in base: CascadeConfig) -> TierSetting {
+        TierSetting(tier: tier, samples: base.tiers[tier].samples, testLines: base.tiers[tier].testLines)
+    }
+
     /// `small(k5,l4,θ0.5) → medium(k3,l4)`; `medium(greedy)`.
     public func name(in base: CascadeConfig) -> String {
         chain.enumerated().map { index, setting in

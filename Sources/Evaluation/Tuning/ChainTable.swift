@@ -152,9 +152,7 @@ public struct ChainTable: Sendable {
 
     /// The cheapest single tier (at its recorded setting) whose answer passed, per problem.
     public func oracle(on indices: [Int], prices: [String: Price]? = nil) -> PolicyScore {
-        let singles = base.tiers.indices.map { tier in
-            CascadePolicy(chain: [TierSetting(tier: tier, samples: base.tiers[tier].samples, testLines: base.tiers[tier].testLines)], thresholds: [])
-        }
+        let singles = base.tiers.indices.map { CascadePolicy.alone(tier: $0, in: base) }
         var result = PolicyScore(policy: singles[0], name: "oracle", passed: 0, problems: indices.count,
                                  costPerProblemUSD: 0, outputCostPerProblemUSD: 0, meanLatencyMs: 0, answeredBy: [:])
         for index in indices {

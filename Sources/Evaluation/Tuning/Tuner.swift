@@ -90,16 +90,10 @@ public struct Tuner: Sendable {
     /// The settings `cascade eval` compares, as policies: the configured cascade, each tier
     /// alone at its configured k and l, and each tier greedy.
     public var references: [(name: String, policy: CascadePolicy)] {
-        let tiers = table.base.tiers
-        let configured = tiers.indices.map { TierSetting(tier: $0, samples: tiers[$0].samples, testLines: tiers[$0].testLines) }
-        var result = [("cascade", CascadePolicy(chain: configured, thresholds: tiers.dropLast().map(\.threshold)))]
-        for (index, tier) in tiers.enumerated() {
-            result.append(("tier:\(tier.name)", CascadePolicy(chain: [configured[index]], thresholds: [])))
-        }
-        for (index, tier) in tiers.enumerated() {
-            result.append(("greedy:\(tier.name)", CascadePolicy(chain: [TierSetting(tier: index, samples: 0, testLines: 0)], thresholds: [])))
-        }
-        return result
+        let base = table.base
+        return [("cascade", CascadePolicy.configured(base))]
+            + base.tiers.indices.map { ("tier:\(base.tiers[$0].name)", CascadePolicy.alone(tier: $0, in: base)) }
+            + base.tiers.indices.map { ("greedy:\(base.tiers[$0].name)", CascadePolicy.greedy(tier: $0)) }
     }
 
     /// Points no other point beats on both cost and accuracy, cheapest first; among equal
