@@ -8,16 +8,20 @@ public enum EvaluationTable {
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for setting in summary.settings {
-            let answered = setting.answeredBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append(String(
                 format: "| %@ | %.1f%% | %d/%d | $%.6f | $%.6f | $%.4f | %.1f s | %@ |",
                 setting.name, setting.accuracy * 100, setting.passed, summary.problems, setting.costUSD,
-                setting.outputCostUSD, setting.costPer1000USD, setting.meanLatencyMs / 1000, answered))
+                setting.outputCostUSD, setting.costPer1000USD, setting.meanLatencyMs / 1000, answered(setting.answeredBy)))
         }
         if !summary.excluded.isEmpty {
             lines.append("")
             lines.append("Excluded: " + summary.excluded.joined(separator: "; "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `medium 3, small 8`: problems per answering tier, by tier name.
+    static func answered(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 }

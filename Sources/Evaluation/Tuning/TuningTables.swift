@@ -25,11 +25,10 @@ public enum TuningTables {
             "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for score in scores {
-            let answered = score.answeredBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append(String(
                 format: "| %@ | %.1f%% | %d/%d | $%.4f | $%.4f | %.1f s | %@ |",
                 score.name, score.accuracy * 100, score.passed, score.problems, score.costPer1000USD,
-                score.outputCostPerProblemUSD * 1000, score.meanLatencyMs / 1000, answered))
+                score.outputCostPerProblemUSD * 1000, score.meanLatencyMs / 1000, EvaluationTable.answered(score.answeredBy)))
         }
         return lines.joined(separator: "\n")
     }
