@@ -118,20 +118,8 @@ public struct OpenAIClient: CodeModel {
 
     /// `count` calls without `n`, at most `maxConcurrentCalls` at once, results in order.
     private func singleCalls(_ count: Int, _ request: GenerationRequest, temperature: Double) async throws -> [CallOutcome] {
-        try await withThrowingTaskGroup(of: (Int, CallOutcome).self) { group in
-            var results = [CallOutcome?](repeating: nil, count: count)
-            var next = 0
-            func launch() {
-                let index = next
-                next += 1
-                group.addTask { (index, try await call(request, n: nil, temperature: temperature)) }
-            }
-            while next < min(count, options.maxConcurrentCalls) { launch() }
-            while let (index, outcome) = try await group.next() {
-                results[index] = outcome
-                if next < count { launch() }
-            }
-            return results.compactMap { $0 }
+        try await concurrentMap(count: count, width: options.maxConcurrentCalls) { _ in
+            try await call(request, n: nil, temperature: temperature)
         }
     }
 

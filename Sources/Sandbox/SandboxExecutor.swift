@@ -42,21 +42,9 @@ public struct SandboxExecutor: TestExecutor {
         let plan = try await prepare(language: job.language, mode: job.limits.sandbox)
         if let note = plan.layers.note { Self.warnOnce(note) }
 
-        var rows = [SolutionRow?](repeating: nil, count: job.solutions.count)
-        try await withThrowingTaskGroup(of: (Int, SolutionRow).self) { group in
-            var next = 0
-            func startNext() {
-                let index = next
-                next += 1
-                group.addTask { (index, try await runSolution(job.solutions[index], job: job, plan: plan)) }
-            }
-            while next < min(max(job.limits.parallelism, 1), job.solutions.count) { startNext() }
-            while let (index, row) = try await group.next() {
-                rows[index] = row
-                if next < job.solutions.count { startNext() }
-            }
+        let finished = try await concurrentMap(count: job.solutions.count, width: job.limits.parallelism) { index in
+            try await runSolution(job.solutions[index], job: job, plan: plan)
         }
-        let finished = rows.map { $0! }
         let elapsed = clock.now - start
         return PassMatrix(
             outcomes: finished.map(\.outcomes), durationsMs: finished.map(\.durationsMs),

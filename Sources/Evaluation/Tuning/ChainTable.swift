@@ -67,37 +67,20 @@ public struct ChainTable: Sendable {
             let config = never.config(from: base)
             return (chain, runner.makeEngine(config, runner.models, runner.executor))
         }
-        var perProblem = Array(repeating: [ChainRun](), count: problems.count)
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        try await withThrowingTaskGroup(of: (Int, [ChainRun]).self) { group in
-            var next = 0
-            var done = 0
-            func start() {
-                guard next < problems.count else { return }
-                let index = next
-                next += 1
-                group.addTask {
-                    var runs: [ChainRun] = []
-                    for (_, engine) in engines {
-                        let (report, passed) = try await runner.check(problems[index], engine: engine)
-                        runs.append(ChainRun(
-                            passedHiddenTest: passed,
-                            tiers: report.tiers.map {
-                                TierSpend(name: $0.name, promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, score: $0.score)
-                            },
-                            latencyMs: EvaluationRunner.latencyMs(of: report),
-                            answeredBy: EvaluationRunner.answeringTier(of: report)))
-                    }
-                    return (index, runs)
-                }
+        let perProblem = try await concurrentMap(count: problems.count, width: width, finished: { progress($0, problems.count) }) { index in
+            var runs: [ChainRun] = []
+            for (_, engine) in engines {
+                let (report, passed) = try await runner.check(problems[index], engine: engine)
+                runs.append(ChainRun(
+                    passedHiddenTest: passed,
+                    tiers: report.tiers.map {
+                        TierSpend(name: $0.name, promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, score: $0.score)
+                    },
+                    latencyMs: EvaluationRunner.latencyMs(of: report),
+                    answeredBy: EvaluationRunner.answeringTier(of: report)))
             }
-            for _ in 0..<width { start() }
-            for try await (index, runs) in group {
-                perProblem[index] = runs
-                done += 1
-                progress(done, problems.count)
-                start()
-            }
+            return runs
         }
         var runs: [[TierSetting]: [ChainRun]] = [:]
         for (position, (chain, _)) in engines.enumerated() {
