@@ -176,6 +176,40 @@ private struct ArithmeticJudge: TestExecutor {
         #expect(table.score(policy, on: [0], prices: doubled).costPerProblemUSD == 2 * table.score(policy, on: [0]).costPerProblemUSD)
     }
 
+    /// Each trial is the repricing question on its own seeded split; hindsight is the cheapest
+    /// policy on all problems that the largest tier alone does not out-score.
+    @Test func theSplitStudyAsksTheQuestionOnEverySeedAndFindsTheHindsightBound() async throws {
+        let (grid, table) = try await table()
+        let tuner = Tuner(table: table, grid: grid, validationShare: 0.34)
+        let study = SplitStudy(tuner: tuner, splits: 6)
+        #expect(study.trials.map(\.seed) == (0..<6).map { tuner.seed + $0 })
+        let largest = CascadePolicy.alone(tier: 1, in: config)
+        var splits: Set<[Int]> = []
+        for trial in study.trials {
+            var seeded = tuner
+            seeded.seed = trial.seed
+            let heldOut = seeded.split.heldOut
+            splits.insert(heldOut)
+            #expect(trial.tuned?.policy == seeded.cheapestMatching(largest).chosen?.policy)
+            #expect(trial.tuned.map { $0.problems == heldOut.count } ?? true)
+            #expect(trial.largest == table.score(largest, on: heldOut))
+        }
+        #expect(splits.count > 1, "the seeds give different splits")
+
+        let all = Array(problems.indices)
+        let hindsight = try #require(study.hindsight)
+        #expect(study.largestOnAll == table.score(largest, on: all))
+        #expect(hindsight.passed >= study.largestOnAll.passed)
+        let cheaperAndAsGood = grid.policies.map { table.score($0, on: all) }.filter {
+            $0.passed >= study.largestOnAll.passed && $0.costPerProblemUSD < hindsight.costPerProblemUSD
+        }
+        #expect(cheaperAndAsGood.isEmpty, "\(cheaperAndAsGood.map(\.name)) beat the hindsight choice")
+    }
+
+    @Test func thresholdsAreNamedWithOneOrTwoDecimals() {
+        #expect([0, 0.1, 0.5, 0.25, 0.05, 1, 2].map(CascadePolicy.format) == ["0.0", "0.1", "0.5", "0.25", "0.05", "1.0", "2.0"])
+    }
+
     @Test func theReportWritesTablesAndTwoPlotsThatParse() async throws {
         let (grid, table) = try await table()
         let summary = try await runner().run(problems: problems)
@@ -185,7 +219,8 @@ private struct ArithmeticJudge: TestExecutor {
         let paths = try report.write(to: directory)
         #expect(paths.map { ($0 as NSString).lastPathComponent } == ["report.md", "pareto.svg", "repricing.svg"])
         let markdown = try String(contentsOfFile: paths[0], encoding: .utf8)
-        for heading in ["## Every setting on all problems", "## The tuned cascade", "## Repricing", "| 10.6× |", "measured ("] {
+        for heading in ["## Every setting on all problems", "## The tuned cascade", "## Repricing", "| 10.6× |", "measured (",
+                        "## How far one split can be trusted"] {
             #expect(markdown.contains(heading), "report.md lacks \(heading)")
         }
         for path in paths.dropFirst() {

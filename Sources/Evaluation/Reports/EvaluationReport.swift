@@ -8,12 +8,15 @@ public struct EvaluationReport: Sendable {
     public var tuner: Tuner
     public var tuned: Tuner.Result
     public var repricing: [Repricing.Row]
+    /// The repricing question asked again on many splits, per price ratio.
+    public var splitStudies: [(label: String, study: SplitStudy)]
 
     public init(summary: EvaluationSummary, tuner: Tuner) {
         self.summary = summary
         self.tuner = tuner
         tuned = tuner.tune(budgetUSD: nil)
         repricing = Repricing.rows(tuner: tuner)
+        splitStudies = repricing.map { ($0.label, SplitStudy(tuner: tuner, prices: $0.prices)) }
     }
 
     /// Writes the three files into `directory` (created if needed); returns their paths.
@@ -68,7 +71,36 @@ public struct EvaluationReport: Sendable {
                 row.savingAgainstGreedy.map { String(format: "%.0f%%", $0 * 100) } ?? "–"))
         }
         lines += ["", "![saving against price ratio](repricing.svg)", ""]
+        lines += splitStudyMarkdown
         return lines.joined(separator: "\n")
+    }
+
+    /// The repricing table's question on many splits, and in hindsight.
+    var splitStudyMarkdown: [String] {
+        guard let first = splitStudies.first?.study else { return [] }
+        var lines = ["## How far one split can be trusted", ""]
+        lines.append("The choices above rest on one validation split. Here the repricing question is asked on \(first.trials.count) seeded splits (seeds \(tuner.seed)–\(tuner.seed + UInt64(max(0, first.trials.count - 1)))), each choice judged beside the largest tier alone on the same held-out problems; and once in hindsight: the cheapest policy at least as accurate on all \(tuner.table.taskIDs.count) problems as the largest tier alone, the best any choice could find.")
+        lines.append("")
+        lines.append("| price ratio | splits matched | choice, held out (mean) | largest tier alone (mean) | difference: mean (worst, best) | saving | as accurate and cheaper | in hindsight | its accuracy | its saving |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+        let percent = { (value: Double?) in value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
+        let points = { (value: Double) in String(format: "%+.1f", value * 100) }
+        for (label, study) in splitStudies {
+            let matched = study.matched
+            let mean = { (values: [Double]) in values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+            let differences = study.accuracyDifferences
+            lines.append(String(
+                format: "| %@ | %d/%d | %@ | %@ | %@ | %@ | %d/%d | %@ | %.1f%% | %@ |",
+                label, matched.count, study.trials.count,
+                mean(matched.map { $0.tuned!.accuracy }).map { String(format: "%.1f%%", $0 * 100) } ?? "–",
+                mean(matched.map(\.largest.accuracy)).map { String(format: "%.1f%%", $0 * 100) } ?? "–",
+                mean(differences).map { "\(points($0)) (\(points(differences.min()!)), \(points(differences.max()!)))" } ?? "–",
+                percent(study.saving), study.wins, study.trials.count,
+                study.hindsight?.name ?? "none", (study.hindsight ?? study.largestOnAll).accuracy * 100,
+                percent(study.hindsightSaving)))
+        }
+        lines.append("")
+        return lines
     }
 
     /// Every policy on all problems, the front, and the named settings.

@@ -73,9 +73,13 @@ public struct CascadePolicy: Sendable, Hashable {
         return config
     }
 
+    /// 0.5 → "0.5", 0.25 → "0.25", 1 → "1.0" (two decimals at most, one at least).
+    /// By hand: `String(format:)` is slow on Linux and tuning names millions of policies.
     static func format(_ threshold: Double) -> String {
-        let text = String(format: "%.2f", threshold)
-        return text.hasSuffix("0") ? String(text.dropLast()) : text
+        let hundredths = Int((threshold * 100).rounded())
+        let fraction = hundredths % 100
+        let decimals = fraction % 10 == 0 ? "\(fraction / 10)" : (fraction < 10 ? "0\(fraction)" : "\(fraction)")
+        return "\(hundredths / 100).\(decimals)"
     }
 }
 

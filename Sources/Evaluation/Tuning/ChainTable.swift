@@ -94,16 +94,36 @@ public struct ChainTable: Sendable {
 
     /// What `policy` did on problem `index`.
     public func outcome(of policy: CascadePolicy, problem index: Int) -> ChainRun {
-        guard let full = runs[policy.chain]?[index] else {
-            preconditionFailure("chain \(policy.name(in: base)) was not replayed")
-        }
-        for (position, threshold) in policy.thresholds.enumerated() where position < full.tiers.count {
-            let score = full.tiers[position].score
-            if score > 0 && score >= threshold, let stopped = runs[Array(policy.chain.prefix(position + 1))]?[index] {
-                return stopped
+        Outcomes(of: policy, in: self).run(problem: index)
+    }
+
+    /// A policy's runs looked up once (the chain's and every prefix's), so scoring a
+    /// policy over many problems indexes arrays instead of hashing chains per problem.
+    struct Outcomes {
+        let full: [ChainRun]
+        /// Per tier but the last: its threshold and the runs of the chain stopped there.
+        let stops: [(threshold: Double, runs: [ChainRun]?)]
+
+        init(of policy: CascadePolicy, in table: ChainTable) {
+            guard let full = table.runs[policy.chain] else {
+                preconditionFailure("chain \(policy.name(in: table.base)) was not replayed")
+            }
+            self.full = full
+            stops = policy.thresholds.enumerated().map { position, threshold in
+                (threshold, table.runs[Array(policy.chain.prefix(position + 1))])
             }
         }
-        return full
+
+        func run(problem index: Int) -> ChainRun {
+            let tiers = full[index].tiers
+            for (position, stop) in stops.enumerated() where position < tiers.count {
+                let score = tiers[position].score
+                if score > 0 && score >= stop.threshold, let stopped = stop.runs?[index] {
+                    return stopped
+                }
+            }
+            return full[index]
+        }
     }
 
     /// `policy` over the problems at `indices`, priced with `prices` (by tier name;
@@ -115,11 +135,14 @@ public struct ChainTable: Sendable {
         var outputCost = 0.0
         var latency = 0.0
         var answeredBy: [String: Int] = [:]
+        let outcomes = Outcomes(of: policy, in: self)
+        // A run's tiers are a prefix of the chain, so prices can be looked up by position once.
+        let chainPrices = policy.chain.map { prices[base.tiers[$0.tier].name] ?? Price() }
         for index in indices {
-            let run = outcome(of: policy, problem: index)
+            let run = outcomes.run(problem: index)
             if run.passedHiddenTest { passed += 1 }
-            for tier in run.tiers {
-                let price = prices[tier.name] ?? Price()
+            for (position, tier) in run.tiers.enumerated() {
+                let price = chainPrices[position]
                 cost += CostModel.cost(promptTokens: tier.promptTokens, completionTokens: tier.completionTokens, price: price)
                 outputCost += CostModel.cost(promptTokens: 0, completionTokens: tier.completionTokens, price: price)
             }

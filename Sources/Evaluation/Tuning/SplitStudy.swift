@@ -1,0 +1,68 @@
+import Cascade
+
+/// How far one validation split's choice can be trusted.
+///
+/// A split of a few dozen problems is small: the policy that ties the largest tier on it
+/// may lose several points on the rest by chance. So the paper's question (the cheapest
+/// policy at least as accurate as the largest tier alone) is asked again on many seeded
+/// splits, each choice judged on its own held-out problems beside the largest tier there;
+/// and once in hindsight on all problems, the most any choice could have found.
+public struct SplitStudy: Sendable {
+    /// One split: its choice and the largest tier alone, both on its held-out problems.
+    public struct Trial: Sendable {
+        public var seed: UInt64
+        /// nil when no policy matched the largest tier on this split's validation problems.
+        public var tuned: PolicyScore?
+        public var largest: PolicyScore
+    }
+
+    public var trials: [Trial]
+    /// The largest tier alone on all problems.
+    public var largestOnAll: PolicyScore
+    /// The cheapest policy at least as accurate on all problems as the largest tier alone.
+    public var hindsight: PolicyScore?
+
+    /// Seeds `tuner.seed`, `tuner.seed + 1`, … so the first trial is the reported split.
+    public init(tuner: Tuner, splits: Int = 20, prices: [String: Price]? = nil) {
+        let table = tuner.table
+        let largest = CascadePolicy.alone(tier: table.base.tiers.count - 1, in: table.base)
+        trials = (0..<UInt64(splits)).map { offset in
+            var trialTuner = tuner
+            trialTuner.seed = tuner.seed &+ offset
+            let heldOut = trialTuner.split.heldOut
+            let chosen = trialTuner.cheapestMatching(largest, prices: prices).chosen
+            return Trial(seed: trialTuner.seed,
+                         tuned: chosen.map { table.score($0.policy, on: heldOut, prices: prices) },
+                         largest: table.score(largest, on: heldOut, prices: prices))
+        }
+        let all = Array(table.taskIDs.indices)
+        largestOnAll = table.score(largest, on: all, prices: prices)
+        let target = largestOnAll.passed
+        hindsight = Tuner.paretoFront(tuner.grid.policies.map { table.score($0, on: all, prices: prices) })
+            .first { $0.passed >= target }
+    }
+
+    /// Trials where some policy matched on validation.
+    public var matched: [Trial] { trials.filter { $0.tuned != nil } }
+
+    /// Held-out accuracy of the choice minus the largest tier's, per matched split (points of 1).
+    public var accuracyDifferences: [Double] { matched.map { $0.tuned!.accuracy - $0.largest.accuracy } }
+
+    /// 1 − the choices' held-out cost / the largest tier's, over all matched splits together.
+    public var saving: Double? {
+        let largest = matched.map(\.largest.costPerProblemUSD).reduce(0, +)
+        guard largest > 0 else { return nil }
+        return 1 - matched.map { $0.tuned!.costPerProblemUSD }.reduce(0, +) / largest
+    }
+
+    /// Splits whose choice was at least as accurate as the largest tier on held-out problems and cheaper.
+    public var wins: Int {
+        matched.count(where: { $0.tuned!.passed >= $0.largest.passed && $0.tuned!.costPerProblemUSD < $0.largest.costPerProblemUSD })
+    }
+
+    /// 1 − the hindsight policy's cost / the largest tier's, on all problems.
+    public var hindsightSaving: Double? {
+        guard let hindsight, largestOnAll.costPerProblemUSD > 0 else { return nil }
+        return 1 - hindsight.costPerProblemUSD / largestOnAll.costPerProblemUSD
+    }
+}
