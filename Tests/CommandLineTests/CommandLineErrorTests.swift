@@ -121,6 +121,7 @@ struct CommandLineErrorTests {
         #expect(outcome.status == 0, "stderr: \(outcome.standardError)")
         #expect(outcome.standardOutput.contains("Pareto front on the validation split"))
         #expect(outcome.standardOutput.contains("| tier:medium |") && outcome.standardOutput.contains("| oracle |"))
+        #expect(outcome.standardOutput.contains("on 20 seeded splits the same rule chose"), "tune says how far its split can be trusted")
         let check = try await ChildCommand.run("/usr/bin/env", [
             "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
             "eval", "--replay", recording, "--problems", directory + "/six.jsonl", "--config", directory + "/tuned.json", "--json",

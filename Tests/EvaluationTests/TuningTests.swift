@@ -181,7 +181,7 @@ private struct ArithmeticJudge: TestExecutor {
     @Test func theSplitStudyAsksTheQuestionOnEverySeedAndFindsTheHindsightBound() async throws {
         let (grid, table) = try await table()
         let tuner = Tuner(table: table, grid: grid, validationShare: 0.34)
-        let study = SplitStudy(tuner: tuner, splits: 6)
+        let study = SplitStudy.matchingLargest(tuner: tuner, splits: 6)
         #expect(study.trials.map(\.seed) == (0..<6).map { tuner.seed + $0 })
         let largest = CascadePolicy.alone(tier: 1, in: config)
         var splits: Set<[Int]> = []

@@ -16,7 +16,7 @@ public struct EvaluationReport: Sendable {
         self.tuner = tuner
         tuned = tuner.tune(budgetUSD: nil)
         repricing = Repricing.rows(tuner: tuner)
-        splitStudies = repricing.map { ($0.label, SplitStudy(tuner: tuner, prices: $0.prices)) }
+        splitStudies = repricing.map { ($0.label, SplitStudy.matchingLargest(tuner: tuner, prices: $0.prices)) }
     }
 
     /// Writes the three files into `directory` (created if needed); returns their paths.

@@ -3,15 +3,15 @@ import Cascade
 /// How far one validation split's choice can be trusted.
 ///
 /// A split of a few dozen problems is small: the policy that ties the largest tier on it
-/// may lose several points on the rest by chance. So the paper's question (the cheapest
-/// policy at least as accurate as the largest tier alone) is asked again on many seeded
-/// splits, each choice judged on its own held-out problems beside the largest tier there;
-/// and once in hindsight on all problems, the most any choice could have found.
+/// may lose several points on the rest by chance. So a tuning rule is applied again on
+/// many seeded splits, each choice judged on its own held-out problems beside the largest
+/// tier alone there; and once in hindsight, with every problem to choose on: the most any
+/// choice by that rule could have found.
 public struct SplitStudy: Sendable {
     /// One split: its choice and the largest tier alone, both on its held-out problems.
     public struct Trial: Sendable {
         public var seed: UInt64
-        /// nil when no policy matched the largest tier on this split's validation problems.
+        /// nil when the rule chose nothing on this split's validation problems.
         public var tuned: PolicyScore?
         public var largest: PolicyScore
     }
@@ -19,27 +19,34 @@ public struct SplitStudy: Sendable {
     public var trials: [Trial]
     /// The largest tier alone on all problems.
     public var largestOnAll: PolicyScore
-    /// The cheapest policy at least as accurate on all problems as the largest tier alone.
+    /// The rule's choice with all problems to choose on, scored on all of them.
     public var hindsight: PolicyScore?
 
     /// Seeds `tuner.seed`, `tuner.seed + 1`, … so the first trial is the reported split.
-    public init(tuner: Tuner, splits: Int = 20, prices: [String: Price]? = nil) {
+    /// - Parameter rule: the tuning rule, as `Tuner.tune` or `Tuner.cheapestMatching`.
+    public init(tuner: Tuner, splits: Int = 20, prices: [String: Price]? = nil,
+                rule: (Tuner) -> Tuner.Result) {
         let table = tuner.table
         let largest = CascadePolicy.alone(tier: table.base.tiers.count - 1, in: table.base)
         trials = (0..<UInt64(splits)).map { offset in
             var trialTuner = tuner
             trialTuner.seed = tuner.seed &+ offset
             let heldOut = trialTuner.split.heldOut
-            let chosen = trialTuner.cheapestMatching(largest, prices: prices).chosen
             return Trial(seed: trialTuner.seed,
-                         tuned: chosen.map { table.score($0.policy, on: heldOut, prices: prices) },
+                         tuned: rule(trialTuner).chosen.map { table.score($0.policy, on: heldOut, prices: prices) },
                          largest: table.score(largest, on: heldOut, prices: prices))
         }
-        let all = Array(table.taskIDs.indices)
-        largestOnAll = table.score(largest, on: all, prices: prices)
-        let target = largestOnAll.passed
-        hindsight = Tuner.paretoFront(tuner.grid.policies.map { table.score($0, on: all, prices: prices) })
-            .first { $0.passed >= target }
+        var everything = tuner
+        everything.validationShare = 1
+        largestOnAll = table.score(largest, on: Array(table.taskIDs.indices), prices: prices)
+        hindsight = rule(everything).chosen
+    }
+
+    /// The paper's question at `prices`: the cheapest policy at least as accurate on
+    /// validation as the largest tier alone.
+    public static func matchingLargest(tuner: Tuner, splits: Int = 20, prices: [String: Price]? = nil) -> SplitStudy {
+        let largest = CascadePolicy.alone(tier: tuner.table.base.tiers.count - 1, in: tuner.table.base)
+        return SplitStudy(tuner: tuner, splits: splits, prices: prices) { $0.cheapestMatching(largest, prices: prices) }
     }
 
     /// Trials where some policy matched on validation.

@@ -32,6 +32,8 @@ enum TuneCommand {
             runtime: runtime, recording: recording, problems: problems.problems, seed: seed, command: "tune")
         let result = tuning.tuner.tune(budgetUSD: budget)
         print(TuningTables.report(result, tuner: tuning.tuner, budgetUSD: budget))
+        print("")
+        print(TuningTables.stability(SplitStudy(tuner: tuning.tuner) { $0.tune(budgetUSD: budget) }))
 
         guard let chosen = result.chosen else {
             throw CLIError.runtime(String(format: "no policy costs $%.6f per problem or less on the validation split: the cheapest costs $%.6f; raise --budget",
