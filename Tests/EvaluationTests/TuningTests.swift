@@ -206,6 +206,19 @@ private struct ArithmeticJudge: TestExecutor {
         #expect(cheaperAndAsGood.isEmpty, "\(cheaperAndAsGood.map(\.name)) beat the hindsight choice")
     }
 
+    @Test func calibrationCountsEveryProblemOncePerTierByItsOwnScore() async throws {
+        let (_, table) = try await table()
+        let calibration = ScoreCalibration(table: table)
+        #expect(calibration.tierNames == ["small", "large"])
+        for tier in 0..<2 {
+            #expect(calibration.buckets.map { $0.problems[tier] }.reduce(0, +) == problems.count)
+            let runs = problems.indices.map { table.outcome(of: CascadePolicy.alone(tier: tier, in: config), problem: $0) }
+            #expect(calibration.buckets.map { $0.passed[tier] }.reduce(0, +) == runs.count(where: \.passedHiddenTest))
+            let perfect = runs.filter { $0.tiers[0].score >= 1 }
+            #expect(calibration.buckets.last?.problems[tier] == perfect.count)
+        }
+    }
+
     @Test func thresholdsAreNamedWithOneOrTwoDecimals() {
         #expect([0, 0.1, 0.5, 0.25, 0.05, 1, 2].map(CascadePolicy.format) == ["0.0", "0.1", "0.5", "0.25", "0.05", "1.0", "2.0"])
     }
@@ -220,7 +233,7 @@ private struct ArithmeticJudge: TestExecutor {
         #expect(paths.map { ($0 as NSString).lastPathComponent } == ["report.md", "pareto.svg", "repricing.svg"])
         let markdown = try String(contentsOfFile: paths[0], encoding: .utf8)
         for heading in ["## Every setting on all problems", "## The tuned cascade", "## Repricing", "| 10.6× |", "measured (",
-                        "## How far one split can be trusted"] {
+                        "## How far one split can be trusted", "## What a tier's own tests say"] {
             #expect(markdown.contains(heading), "report.md lacks \(heading)")
         }
         for path in paths.dropFirst() {

@@ -47,6 +47,10 @@ public struct EvaluationReport: Sendable {
                 .map { String(format: "%@ %.0f%%", $0.key, Double($0.value) / Double(max(1, summary.problems)) * 100) }
             lines.append("- \(setting.name): " + (shares.isEmpty ? "none" : shares.joined(separator: ", ")))
         }
+        lines += ["", "## What a tier's own tests say", ""]
+        lines.append("Each tier alone at its recorded k and l: its score on its own tests against whether its answer passed the hidden test. θ sees only this score, so a cascade saves only where a high score means a right answer.")
+        lines.append("")
+        lines.append(ScoreCalibration(table: tuner.table).markdown)
         lines += ["", "## The tuned cascade", ""]
         lines.append("Chosen on a seeded validation split of \(tuned.validationCount) problems (seed \(tuner.seed)) from \(tuned.validation.count) policies: every k ≤ the recorded k and l ≤ the recorded l per tier, every θ in {\(tuner.grid.thresholds.map(CascadePolicy.format).joined(separator: ", "))}; the most accurate point of the front, the cheapest among equals. Judged on the other \(tuned.heldOutCount) problems beside the same settings:")
         lines.append("")
