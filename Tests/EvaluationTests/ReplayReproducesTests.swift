@@ -68,3 +68,38 @@ private struct SourceJudge: TestExecutor {
         #expect(cascade.meanLatencyMs > 1_000, "latency comes from the models' reported times, so it replays too")
     }
 }
+
+/// Gives every run a new duration and flips its verdict, as a flaky or busy sandbox would.
+private actor ChangingJudge: TestExecutor {
+    private var runs = 0
+
+    func run(_ job: TestJob) async throws -> PassMatrix {
+        runs += 1
+        let outcome: TestOutcome = runs % 2 == 1 ? .pass : .fail
+        return PassMatrix(outcomes: job.solutions.map { _ in job.tests.map { _ in outcome } },
+                          durationsMs: job.solutions.map { _ in job.tests.map { _ in Double(runs) } },
+                          loadErrors: job.solutions.map { _ in nil }, wallMs: 1)
+    }
+}
+
+@Suite struct RecordingExecutorTests {
+    /// Without this, a job overlapping an earlier one re-recorded the shared pairs with its
+    /// own fresh times, so the earlier job's live numbers and its replay disagreed.
+    @Test func aPairRecordedBeforeKeepsItsRecordAndIsNotWrittenTwice() async throws {
+        let directory = NSTemporaryDirectory() + "cascade-pairs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try RecordStore(directory: directory, writable: true)
+        let executor = RecordingExecutor(base: ChangingJudge(), store: store)
+        let first = try await executor.run(TestJob(language: "python", solutions: ["a"], tests: ["t"], limits: ExecutionConfig()))
+        let second = try await executor.run(TestJob(language: "python", solutions: ["a", "b"], tests: ["t"], limits: ExecutionConfig()))
+        #expect(first.outcomes == [[.pass]] && first.durationsMs == [[1]])
+        #expect(second.outcomes == [[.pass], [.fail]], "the shared pair keeps its recorded verdict; the new one is fresh")
+        #expect(second.durationsMs == [[1], [2]])
+
+        let lines = try String(contentsOfFile: directory + "/outcomes.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "each pair once")
+        let replayed = try await RecordingExecutor(base: nil, store: RecordStore(directory: directory, writable: false))
+            .run(TestJob(language: "python", solutions: ["a", "b"], tests: ["t"], limits: ExecutionConfig()))
+        #expect(replayed.outcomes == second.outcomes && replayed.durationsMs == second.durationsMs && replayed.wallMs == second.wallMs)
+    }
+}

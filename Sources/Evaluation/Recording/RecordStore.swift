@@ -74,6 +74,14 @@ public actor RecordStore {
         try append(outcome, to: Self.outcomesFile)
     }
 
+    /// Records `outcome` unless its pair already has one, and returns the one that stands,
+    /// so concurrent jobs sharing a pair all report what a replay will read.
+    public func recordFirst(_ outcome: RecordedOutcome) throws -> RecordedOutcome {
+        if let standing = outcomes[outcome.key] { return standing }
+        try record(outcome)
+        return outcome
+    }
+
     /// Notes that every setting has run on `problem`, once.
     public func recordFinished(_ problem: Problem) throws {
         guard writable, !finishedTaskIDs.contains(problem.taskID) else { return }

@@ -35,18 +35,21 @@ public struct RecordingExecutor: TestExecutor {
         guard let base else {
             throw EvaluationError.replayMissing(what: "test outcomes for \(missing.count) solution-test pairs", directory: store.directory)
         }
-        // Run the whole job for real (the sandbox is fast per solution) and record every pair.
+        // Run the whole job for real (the sandbox is fast per solution). A pair recorded
+        // before, or meanwhile by a concurrent job, keeps its record: replay reads that one.
         let fresh = try await base.run(job)
+        var reported = fresh
         for (a, solution) in job.solutions.enumerated() {
             for (t, test) in job.tests.enumerated() {
-                try await store.record(RecordedOutcome(
+                let standing = try await store.recordFirst(RecordedOutcome(
                     key: Self.key(job.language, solution, test),
                     outcome: TestOutcomeRecord(fresh.outcomes[a][t]), ms: fresh.durationsMs[a][t]))
+                reported.outcomes[a][t] = TestOutcome(record: standing.outcome)
+                reported.durationsMs[a][t] = standing.ms
             }
         }
         // Report the same modelled wall time a replay will, so record and replay agree.
-        var reported = fresh
-        reported.wallMs = Self.modelledWallMs(fresh.durationsMs, parallelism: job.limits.parallelism)
+        reported.wallMs = Self.modelledWallMs(reported.durationsMs, parallelism: job.limits.parallelism)
         return reported
     }
 
