@@ -90,15 +90,14 @@ public struct EvaluationReport: Sendable {
         let percent = { (value: Double?) in value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         let points = { (value: Double) in String(format: "%+.1f", value * 100) }
         for (label, study) in splitStudies {
-            let matched = study.matched
-            let mean = { (values: [Double]) in values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+            let means = study.means
             let differences = study.accuracyDifferences
             lines.append(String(
                 format: "| %@ | %d/%d | %@ | %@ | %@ | %@ | %d/%d | %@ | %.1f%% | %@ |",
-                label, matched.count, study.trials.count,
-                mean(matched.map { $0.tuned!.accuracy }).map { String(format: "%.1f%%", $0 * 100) } ?? "–",
-                mean(matched.map(\.largest.accuracy)).map { String(format: "%.1f%%", $0 * 100) } ?? "–",
-                mean(differences).map { "\(points($0)) (\(points(differences.min()!)), \(points(differences.max()!)))" } ?? "–",
+                label, study.matched.count, study.trials.count,
+                means.map { String(format: "%.1f%%", $0.tunedAccuracy * 100) } ?? "–",
+                means.map { String(format: "%.1f%%", $0.largestAccuracy * 100) } ?? "–",
+                means.map { "\(points($0.tunedAccuracy - $0.largestAccuracy)) (\(points(differences.min()!)), \(points(differences.max()!)))" } ?? "–",
                 percent(study.saving), study.wins, study.trials.count,
                 study.hindsight?.name ?? "none", (study.hindsight ?? study.largestOnAll).accuracy * 100,
                 percent(study.hindsightSaving)))

@@ -27,7 +27,7 @@ public struct SplitStudy: Sendable {
     public init(tuner: Tuner, splits: Int = 20, prices: [String: Price]? = nil,
                 rule: (Tuner) -> Tuner.Result) {
         let table = tuner.table
-        let largest = CascadePolicy.alone(tier: table.base.tiers.count - 1, in: table.base)
+        let largest = Self.largestAlone(table.base)
         trials = (0..<UInt64(splits)).map { offset in
             var trialTuner = tuner
             trialTuner.seed = tuner.seed &+ offset
@@ -45,8 +45,12 @@ public struct SplitStudy: Sendable {
     /// The paper's question at `prices`: the cheapest policy at least as accurate on
     /// validation as the largest tier alone.
     public static func matchingLargest(tuner: Tuner, splits: Int = 20, prices: [String: Price]? = nil) -> SplitStudy {
-        let largest = CascadePolicy.alone(tier: tuner.table.base.tiers.count - 1, in: tuner.table.base)
+        let largest = largestAlone(tuner.table.base)
         return SplitStudy(tuner: tuner, splits: splits, prices: prices) { $0.cheapestMatching(largest, prices: prices) }
+    }
+
+    static func largestAlone(_ base: CascadeConfig) -> CascadePolicy {
+        CascadePolicy.alone(tier: base.tiers.count - 1, in: base)
     }
 
     /// Trials where some policy matched on validation.
@@ -54,6 +58,15 @@ public struct SplitStudy: Sendable {
 
     /// Held-out accuracy of the choice minus the largest tier's, per matched split (points of 1).
     public var accuracyDifferences: [Double] { matched.map { $0.tuned!.accuracy - $0.largest.accuracy } }
+
+    /// Held-out means over the matched splits; nil when none matched.
+    public var means: (tunedAccuracy: Double, largestAccuracy: Double, tunedCostPer1000USD: Double, largestCostPer1000USD: Double)? {
+        let matched = matched
+        guard !matched.isEmpty else { return nil }
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(matched.count) }
+        return (mean(matched.map { $0.tuned!.accuracy }), mean(matched.map(\.largest.accuracy)),
+                mean(matched.map { $0.tuned!.costPer1000USD }), mean(matched.map(\.largest.costPer1000USD)))
+    }
 
     /// 1 − the choices' held-out cost / the largest tier's, over all matched splits together.
     public var saving: Double? {

@@ -20,18 +20,15 @@ public enum TuningTables {
 
     /// How the same rule fares on other splits: the lines `cascade tune` ends with.
     public static func stability(_ study: SplitStudy) -> String {
-        let matched = study.matched
-        guard !matched.isEmpty else {
+        guard let means = study.means else {
             return "On \(study.trials.count) other seeded splits the same rule chose nothing."
         }
-        let count = Double(matched.count)
-        let mean = { (values: [Double]) in values.reduce(0, +) / count }
         let differences = study.accuracyDifferences.map { $0 * 100 }
         var text = String(
             format: "How far one split can be trusted: on %d seeded splits the same rule chose a policy in %d; held out, its choices averaged %.1f%% at $%.4f per 1,000 against %.1f%% at $%.4f for the largest tier alone (%+.1f points, from %+.1f to %+.1f).",
-            study.trials.count, matched.count, mean(matched.map { $0.tuned!.accuracy }) * 100,
-            mean(matched.map { $0.tuned!.costPer1000USD }), mean(matched.map(\.largest.accuracy)) * 100,
-            mean(matched.map(\.largest.costPer1000USD)), mean(differences), differences.min()!, differences.max()!)
+            study.trials.count, study.matched.count, means.tunedAccuracy * 100, means.tunedCostPer1000USD,
+            means.largestAccuracy * 100, means.largestCostPer1000USD,
+            (means.tunedAccuracy - means.largestAccuracy) * 100, differences.min()!, differences.max()!)
         if let hindsight = study.hindsight {
             text += String(format: " With all %d problems to choose on it would pick %@: %.1f%% at $%.4f per 1,000.",
                            study.largestOnAll.problems, hindsight.name, hindsight.accuracy * 100, hindsight.costPer1000USD)
