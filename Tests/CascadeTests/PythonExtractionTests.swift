@@ -122,6 +122,28 @@ import Testing
         #expect(PythonSyntaxCheck.problem(in: "x = \"\"\"a\n(b\"\"\"\n") == nil)
     }
 
+    /// The one lexer the scanner, the header search and the syntax check share.
+    @Test func theLexerSeesStringsEscapesTripleQuotesAndComments() {
+        func tokens(_ text: String) -> [PythonLexer.Token] {
+            let chars = Array(text)
+            var lexer = PythonLexer()
+            var result: [PythonLexer.Token] = []
+            var i = 0
+            while i < chars.count {
+                let (token, length) = lexer.next(chars, at: i)
+                result.append(token)
+                i += length
+            }
+            return result
+        }
+        #expect(tokens("f('a\\'b') # c(") == [
+            .code("f"), .code("("), .stringOpen, .stringText, .escape, .stringText, .stringClose, .code(")"), .code(" "), .comment,
+        ])
+        #expect(tokens("\"\"\"x\n'\"\"\"") == [.stringOpen, .stringText, .stringText, .stringText, .stringClose])
+        #expect(tokens("'a\nb") == [.stringOpen, .stringText, .unterminatedString, .code("b")])
+        #expect(PythonScanner.headerColon(in: "def f(x: int = ':') -> str:  # a: b").map { $0.utf16Offset(in: "def f(x: int = ':') -> str:  # a: b") } == 26)
+    }
+
     @Test func plainCompletionIsReindentedToTheCursor() {
         let plain = python.context(in: "def f():\n    return 1\n\n", line: 2, utf16Column: 0)
         let text = python.extractPlainCompletion(from: "Sure:\n```python\nx = f()\nprint(x)\n```", for: plain)

@@ -121,12 +121,11 @@ struct PythonSource {
 /// bracket depth and backslash continuations, carried across lines.
 struct PythonScanner {
     private(set) var depth = 0
-    private var quote: Character?
-    private var triple = false
+    private var lexer = PythonLexer()
     private var backslash = false
 
     /// Whether the statement goes on to the next line.
-    var continues: Bool { depth > 0 || (quote != nil && triple) || backslash }
+    var continues: Bool { depth > 0 || (lexer.inString && lexer.triple) || backslash }
 
     mutating func reset() { self = PythonScanner() }
 
@@ -135,43 +134,18 @@ struct PythonScanner {
         var i = 0
         backslash = false
         while i < chars.count {
-            let c = chars[i]
-            if let open = quote {
-                if c == "\\" {
-                    if i + 1 == chars.count { backslash = true }
-                    i += 2
-                    continue
-                }
-                if c == open {
-                    if !triple {
-                        quote = nil
-                    } else if i + 2 < chars.count && chars[i + 1] == open && chars[i + 2] == open {
-                        quote = nil
-                        i += 3
-                        continue
-                    }
-                }
-                i += 1
-                continue
-            }
-            switch c {
-            case "#":
-                i = chars.count
-                continue
-            case "\"", "'":
-                quote = c
-                triple = i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c
-                i += triple ? 3 : 1
-                continue
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth = max(0, depth - 1)
-            case "\\" where i + 1 == chars.count: backslash = true
+            let (token, length) = lexer.next(chars, at: i)
+            let last = i + 1 == chars.count
+            switch token {
+            case .escape where last: backslash = true
+            case .code("("), .code("["), .code("{"): depth += 1
+            case .code(")"), .code("]"), .code("}"): depth = max(0, depth - 1)
+            case .code("\\") where last: backslash = true
             default: break
             }
-            i += 1
+            i += length
         }
-        // A single-quoted string cannot span lines without a backslash.
-        if quote != nil && !triple && !backslash { quote = nil }
+        lexer.endLine(continued: backslash)
     }
 
     /// The text before a `#` comment that is outside any string.
@@ -184,47 +158,20 @@ struct PythonScanner {
 
     /// The first character outside strings and comments for which `match(char, depth)` holds.
     static func firstOutside(_ text: String, where match: (Character, Int) -> Bool) -> String.Index? {
+        let chars = Array(text)
+        let indices = Array(text.indices)
+        var lexer = PythonLexer()
         var depth = 0
-        var quote: Character?
-        var triple = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let c = text[index]
-            if let open = quote {
-                if c == "\\" {
-                    index = text.index(after: index)
-                    if index < text.endIndex { index = text.index(after: index) }
-                    continue
-                }
-                if c == open {
-                    if !triple {
-                        quote = nil
-                    } else if text[index...].hasPrefix(String(repeating: open, count: 3)) {
-                        quote = nil
-                        index = text.index(index, offsetBy: 3)
-                        continue
-                    }
-                } else if c == "\n" && !triple {
-                    quote = nil
-                }
-                index = text.index(after: index)
-                continue
-            }
-            if match(c, depth) { return index }
-            switch c {
-            case "#":
-                while index < text.endIndex && text[index] != "\n" { index = text.index(after: index) }
-                continue
-            case "\"", "'":
-                quote = c
-                triple = text[index...].hasPrefix(String(repeating: c, count: 3))
-                index = text.index(index, offsetBy: triple ? 3 : 1)
-                continue
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth = max(0, depth - 1)
+        var i = 0
+        while i < chars.count {
+            if !lexer.inString && match(chars[i], depth) { return indices[i] }
+            let (token, length) = lexer.next(chars, at: i)
+            switch token {
+            case .code("("), .code("["), .code("{"): depth += 1
+            case .code(")"), .code("]"), .code("}"): depth = max(0, depth - 1)
             default: break
             }
-            index = text.index(after: index)
+            i += length
         }
         return nil
     }
