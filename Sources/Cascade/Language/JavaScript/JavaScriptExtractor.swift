@@ -178,14 +178,12 @@ struct JavaScriptExtractor {
         guard let entry = context.entryPoint, limit > 0 else { return [] }
         let blocks = CodeFences.blocks(in: raw)
         let code = Self.normalised(blocks.isEmpty ? raw : blocks.map(\.code).joined(separator: "\n"))
-        var seen = Set<String>()
-        var tests: [String] = []
-        for statement in Self.assertStatements(in: code) where tests.count < limit {
-            guard statement.count <= 2000, calls(entry, in: statement) else { continue }
-            if let className = context.className, !Self.mentions(className, in: statement) { continue }
-            if seen.insert(Self.key(statement)).inserted { tests.append(statement) }
-        }
-        return tests
+        return AssertionCollector.distinct(
+            Self.assertStatements(in: code), limit: limit,
+            accepts: { text in
+                calls(entry, in: text) && (context.className.map { Self.mentions($0, in: text) } ?? true)
+            },
+            key: Self.key)
     }
 
     /// Assertion statements, found line by line so that one broken line cannot swallow the
@@ -200,17 +198,10 @@ struct JavaScriptExtractor {
                 index += 1
                 continue
             }
-            var text = stripped
-            var last = index
-            var found = JavaScriptSyntaxCheck.problem(in: text) == nil
-            while !found && last + 1 < lines.count && last - index < 4 {
-                let next = lines[last + 1].trimmingCharacters(in: .whitespaces)
-                if isAssertionStart(next) { break }
-                last += 1
-                text += "\n" + next
-                found = JavaScriptSyntaxCheck.problem(in: text) == nil
-            }
-            if found, let statement = normalisedAssertion(text) {
+            if let (text, last) = AssertionCollector.statement(
+                startingWith: stripped, at: index, in: lines,
+                isComplete: { JavaScriptSyntaxCheck.problem(in: $0) == nil }, stopsBefore: isAssertionStart),
+                let statement = normalisedAssertion(text) {
                 statements.append(statement)
                 index = last + 1
             } else {
@@ -305,32 +296,12 @@ struct JavaScriptExtractor {
     }
 
     static func mentions(_ name: String, in text: String) -> Bool {
-        var searchStart = text.startIndex
-        while let range = text.range(of: name, range: searchStart..<text.endIndex) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            let isIdentifier = { (c: Character?) in c.map(JavaScriptSource.isIdentifierChar) ?? false }
-            if !isIdentifier(before) && before != "." && !isIdentifier(after) { return true }
-            searchStart = range.upperBound
-        }
-        return false
+        AssertionCollector.mentions(name, in: text, isIdentifierChar: JavaScriptSource.isIdentifierChar)
     }
 
     /// A de-duplication key: whitespace outside string literals and the final `;` removed.
     static func key(_ text: String) -> String {
-        var key = ""
-        var quote: Character?
-        for c in text {
-            if let open = quote {
-                if c == open { quote = nil }
-                key.append(c)
-            } else if c == "\"" || c == "'" || c == "`" {
-                quote = c
-                key.append(c)
-            } else if !c.isWhitespace {
-                key.append(c)
-            }
-        }
+        var key = AssertionCollector.key(text, quotes: ["\"", "'", "`"])
         while key.hasSuffix(";") { key.removeLast() }
         return key
     }

@@ -150,19 +150,18 @@ struct PythonExtractor {
         guard let entry = context.entryPoint, limit > 0 else { return [] }
         let blocks = CodeFences.blocks(in: raw)
         let code = Self.normalised(blocks.isEmpty ? raw : blocks.map(\.code).joined(separator: "\n"))
-        var seen = Set<String>()
-        var tests: [String] = []
-        for statement in Self.assertStatements(in: code) where tests.count < limit {
-            var text = String(PythonScanner.stripComment(statement)).trimmingCharacters(in: .whitespaces)
-            if text.contains("\n") {
-                text = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return AssertionCollector.distinct(
+            Self.assertStatements(in: code), limit: limit,
+            prepared: { statement in
+                let text = String(PythonScanner.stripComment(statement)).trimmingCharacters(in: .whitespaces)
+                guard text.contains("\n") else { return text }
+                return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
                     .replacing("( ", with: "(").replacing("[ ", with: "[")
-            }
-            guard text.count <= 2000, calls(entry, in: text) else { continue }
-            if let className = context.className, !Self.mentions(className, in: text) { continue }
-            if seen.insert(Self.key(text)).inserted { tests.append(text) }
-        }
-        return tests
+            },
+            accepts: { text in
+                calls(entry, in: text) && (context.className.map { Self.mentions($0, in: text) } ?? true)
+            },
+            key: Self.key)
     }
 
     /// Assert statements, each found line by line so that one broken line cannot swallow the
@@ -185,17 +184,10 @@ struct PythonExtractor {
                 index += 1
                 continue
             }
-            var text = stripped
-            var last = index
-            var found = PythonSyntaxCheck.problem(in: text) == nil
-            while !found && last + 1 < lines.count && last - index < 4 {
-                let next = lines[last + 1].trimmingCharacters(in: .whitespaces)
-                if next.hasPrefix("assert") || next.contains("\"\"\"") || next.contains("'''") { break }
-                last += 1
-                text += "\n" + next
-                found = PythonSyntaxCheck.problem(in: text) == nil
-            }
-            if found {
+            if let (text, last) = AssertionCollector.statement(
+                startingWith: stripped, at: index, in: lines,
+                isComplete: { PythonSyntaxCheck.problem(in: $0) == nil },
+                stopsBefore: { $0.hasPrefix("assert") || $0.contains("\"\"\"") || $0.contains("'''") }) {
                 statements.append(text)
                 index = last + 1
             } else {
@@ -251,33 +243,12 @@ struct PythonExtractor {
     }
 
     static func mentions(_ name: String, in text: String) -> Bool {
-        var searchStart = text.startIndex
-        while let range = text.range(of: name, range: searchStart..<text.endIndex) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            let isIdentifier = { (c: Character?) in c.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
-            if !isIdentifier(before) && before != "." && !isIdentifier(after) { return true }
-            searchStart = range.upperBound
-        }
-        return false
+        AssertionCollector.mentions(name, in: text) { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 
     /// A de-duplication key: whitespace outside string literals removed.
     static func key(_ text: String) -> String {
-        var key = ""
-        var quote: Character?
-        for c in text {
-            if let open = quote {
-                if c == open { quote = nil }
-                key.append(c)
-            } else if c == "\"" || c == "'" {
-                quote = c
-                key.append(c)
-            } else if !c.isWhitespace {
-                key.append(c)
-            }
-        }
-        return key
+        AssertionCollector.key(text, quotes: ["\"", "'"])
     }
 
     // MARK: - Plain completions
