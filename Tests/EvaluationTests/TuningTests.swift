@@ -245,6 +245,10 @@ private struct ArithmeticJudge: TestExecutor {
         for label in ["tier:small", "tier:large", "cascade", "oracle", "Pareto front"] {
             #expect(pareto.contains(label), "pareto.svg lacks \(label)")
         }
+        let repricing = try String(contentsOfFile: paths[2], encoding: .utf8)
+        for label in ["vs largest tier, self-tested", "at equal accuracy, in hindsight", "accuracy "] {
+            #expect(repricing.contains(label), "repricing.svg lacks \(label)")
+        }
     }
 }
 

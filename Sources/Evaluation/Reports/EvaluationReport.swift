@@ -155,10 +155,20 @@ public struct EvaluationReport: Sendable {
             xRange: 0.9...25, yRange: lowest...highest,
             xTicks: [1, 2, 5, 10, 20], yTicks: stride(from: (lowest / 0.2).rounded(.down) * 0.2, through: highest, by: 0.2).map { $0 },
             formatX: { String(format: "%g×", $0) }, formatY: { String(format: "%.0f%%", $0 * 100) })
-        chart.line(rows.map { ($0.ratio, $0.saving!) }, color: "#059669", legendText: "vs largest tier, self-tested", markers: true)
+        chart.line(rows.map { ($0.ratio, $0.saving!) }, color: "#059669",
+                   legendText: "vs largest tier, self-tested", markers: true)
         chart.line(rows.compactMap { row in row.savingAgainstGreedy.map { (row.ratio, $0) } }, color: "#d97706",
                    legendText: "vs largest tier, greedy", markers: true)
+        let hindsight = zip(repricing, splitStudies).compactMap { row, study in study.study.hindsightSaving.map { (row.ratio, $0) } }
+        chart.line(hindsight, color: "#7c3aed", legendText: "at equal accuracy, in hindsight", markers: true)
         chart.line([(0.9, 0), (25, 0)], color: "#9ca3af", legendText: "no saving")
+        // What the saving costs in accuracy, once per run of ratios that chose alike.
+        var previous: String?
+        for row in rows {
+            let change = String(format: "accuracy %+.1f points", (row.tuned!.accuracy - row.largest.accuracy) * 100)
+            if change != previous { chart.label(change, at: (row.ratio, row.saving!), color: "#059669", below: true) }
+            previous = change
+        }
         for row in rows where row.label.hasPrefix("measured") {
             chart.marker(at: (row.ratio, row.saving!), label: "measured here", color: "#2563eb")
         }

@@ -82,9 +82,14 @@ struct SVGChart {
         case .square:
             elements.append(String(format: ##"<rect x="%.1f" y="%.1f" width="11" height="11" fill="%@" stroke="white" stroke-width="1.5"/>"##, px - 5.5, py - 5.5, color))
         }
-        // Labels of nearby points would print over each other: move down until free.
+        self.label(label, at: point, color: color)
+    }
+
+    /// Text beside a point (above it, or `below`), moved down until it clears the labels already placed.
+    mutating func label(_ label: String, at point: (Double, Double), color: String, below: Bool = false) {
+        let (px, py) = (x(point.0), y(point.1))
         let width = Double(label.count) * 6.5
-        var labelY = py - 8
+        var labelY = below ? py + 18 : py - 8
         while placedLabels.contains(where: { abs($0.y - labelY) < 13 && $0.x < px + 9 + width && px + 9 < $0.x + $0.width }) {
             labelY += 14
         }
