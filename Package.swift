@@ -33,7 +33,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cascade-bench",
-            dependencies: ["Cascade", "Sandbox", "Processes", "ModelClients", "JSONRPC", "TestSupport"]
+            dependencies: ["Cascade", "Sandbox", "Processes", "ModelClients", "JSONRPC", "TestSupport", "Evaluation"]
         ),
         // Real fakes for tests: an HTTP server on 127.0.0.1 that plays a model.
         .target(name: "TestSupport", dependencies: ["Cascade"]),

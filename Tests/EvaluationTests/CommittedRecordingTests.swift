@@ -23,12 +23,7 @@ import Testing
     }
 
     func runner(languages: LanguageRegistry = .standard) -> EvaluationRunner {
-        EvaluationRunner(
-            config: config,
-            models: RecordingModelProvider(base: nil, store: store, mode: .replay),
-            executor: RecordingExecutor(base: nil, store: store),
-            makeEngine: { CascadeEngine(config: $0, models: $1, executor: $2, cache: nil, languages: languages) },
-            log: { _ in })
+        .replaying(store, config: config, languages: languages)
     }
 
     func committed(_ name: String) throws -> String {

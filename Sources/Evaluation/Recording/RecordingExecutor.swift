@@ -85,3 +85,16 @@ extension TestOutcome {
         }
     }
 }
+
+extension EvaluationRunner {
+    /// A runner that answers only from `store`: no model and no sandbox, so a replay is
+    /// exact and a missing answer ends the run with what is missing.
+    public static func replaying(_ store: RecordStore, config: CascadeConfig, languages: LanguageRegistry = .standard) -> EvaluationRunner {
+        EvaluationRunner(
+            config: config,
+            models: RecordingModelProvider(base: nil, store: store, mode: .replay),
+            executor: RecordingExecutor(base: nil, store: store),
+            makeEngine: { CascadeEngine(config: $0, models: $1, executor: $2, cache: nil, languages: languages) },
+            log: { _ in })
+    }
+}
