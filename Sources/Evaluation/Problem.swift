@@ -73,6 +73,7 @@ public enum EvaluationError: RequestAbortingError, CustomStringConvertible, Equa
     case unreadable(path: String)
     case datasetMissing(path: String)
     case replayMissing(what: String, directory: String)
+    case recordingNotFound(directory: String)
     case badRecording(path: String, line: Int)
 
     public var description: String {
@@ -83,6 +84,8 @@ public enum EvaluationError: RequestAbortingError, CustomStringConvertible, Equa
             "HumanEval data not found at \(path): run `cascade setup` first"
         case .replayMissing(let what, let directory):
             "the recording in \(directory) holds no \(what): replay it with the config it was recorded with (its config.json), or add this with `cascade eval --record \(directory)`"
+        case .recordingNotFound(let directory):
+            "no recording at \(directory): check the path, or make one with `cascade eval --dataset humaneval --record \(directory)`"
         case .badRecording(let path, let line):
             "\(path):\(line) is not a valid recording line: delete that line and record again"
         }

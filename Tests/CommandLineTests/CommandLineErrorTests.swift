@@ -90,7 +90,10 @@ struct CommandLineErrorTests {
     @Test func tuneWithoutARecording() async throws {
         expectClear(try await cascade(["tune"]), status: 2, mentions: ["--replay DIR", "cascade eval --record"])
         expectClear(try await cascade(["tune", "--replay", directory]), status: 2, mentions: ["config.json", "--config"])
-        expectClear(try await cascade(["tune", "--replay", directory + "/nowhere"]), status: 2, mentions: ["nowhere"])
+        expectClear(try await cascade(["tune", "--replay", directory + "/nowhere"]), status: 2,
+                    mentions: ["no recording at \(directory)/nowhere", "check the path"])
+        expectClear(try await cascade(["eval", "--replay", directory + "/nowhere"]), status: 2,
+                    mentions: ["no recording at \(directory)/nowhere", "--record"])
     }
 
     @Test func aReplayThatDoesNotMatchTheConfigNamesTheMissingTier() async throws {

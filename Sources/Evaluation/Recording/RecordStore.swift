@@ -52,7 +52,7 @@ public actor RecordStore {
         if writable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } else if !FileManager.default.fileExists(atPath: directory) {
-            throw EvaluationError.replayMissing(what: "recording", directory: directory)
+            throw EvaluationError.recordingNotFound(directory: directory)
         }
         generations = Self.load(RecordedGeneration.self, path: directory + "/" + Self.generationsFile)
         outcomes = Self.load(RecordedOutcome.self, path: directory + "/" + Self.outcomesFile)
