@@ -46,4 +46,13 @@ struct CommandLineArguments {
         }
         return value
     }
+
+    /// `--name N` where N must be a whole number ≥ 0 (a count or a seed).
+    func wholeNumber(_ name: String, command: String) throws -> Int? {
+        guard let text = options[name] else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            throw CLIError.usage("--\(name) takes a whole number of 0 or more, not '\(text)'")
+        }
+        return value
+    }
 }

@@ -94,6 +94,8 @@ struct CommandLineErrorTests {
                     mentions: ["no recording at \(directory)/nowhere", "check the path"])
         expectClear(try await cascade(["eval", "--replay", directory + "/nowhere"]), status: 2,
                     mentions: ["no recording at \(directory)/nowhere", "--record"])
+        expectClear(try await cascade(["tune", "--replay", directory, "--seed", "-5"]), status: 2,
+                    mentions: ["--seed takes a whole number of 0 or more, not '-5'"])
     }
 
     @Test func aReplayThatDoesNotMatchTheConfigNamesTheMissingTier() async throws {
@@ -125,6 +127,13 @@ struct CommandLineErrorTests {
         #expect(outcome.standardOutput.contains("Pareto front on the validation split"))
         #expect(outcome.standardOutput.contains("| tier:medium |") && outcome.standardOutput.contains("| oracle |"))
         #expect(outcome.standardOutput.contains("on 20 seeded splits the same rule chose"), "tune says how far its split can be trusted")
+        let unaffordable = try await ChildCommand.run("/usr/bin/env", [
+            "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
+            "tune", "--replay", recording, "--problems", directory + "/six.jsonl", "--budget", "0.0000001", "--out", directory + "/none.json",
+        ])
+        #expect(unaffordable.status == 1)
+        #expect(unaffordable.standardError.contains("no policy costs $0.0000001 per problem or less"), "stderr: \(unaffordable.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/none.json"))
         let check = try await ChildCommand.run("/usr/bin/env", [
             "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
             "eval", "--replay", recording, "--problems", directory + "/six.jsonl", "--config", directory + "/tuned.json", "--json",

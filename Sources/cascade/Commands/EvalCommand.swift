@@ -13,8 +13,8 @@ enum EvalCommand {
         let recording = try RecordingOptions(record: parsed.options["record"], replay: parsed.options["replay"])
         let runtime = try recording.runtime(configPath: parsed.options["config"])
         var problems = try await loadProblems(parsed, recording: recording)
-        if let limit = try parsed.number("limit", command: "eval") {
-            problems.problems = Array(problems.problems.prefix(max(0, Int(limit))))
+        if let limit = try parsed.wholeNumber("limit", command: "eval") {
+            problems.problems = Array(problems.problems.prefix(limit))
         }
         for line in problems.malformedLines { ProcessEnvironment.log("cascade eval: \(line)") }
 

@@ -19,7 +19,7 @@ enum TuneCommand {
         if let budget, budget < 0 {
             throw CLIError.usage("--budget is US dollars per problem and cannot be negative (got \(budget))")
         }
-        let seed = try parsed.number("seed", command: "tune").map { UInt64(min(max(0, $0), 1e15)) } ?? Tuner.defaultSeed
+        let seed = try parsed.wholeNumber("seed", command: "tune").map(UInt64.init) ?? Tuner.defaultSeed
         let recording = try RecordingOptions(record: nil, replay: directory)
         let runtime = try recording.runtime(configPath: parsed.options["config"])
         let problems = try await EvalCommand.loadProblems(parsed, recording: recording)
@@ -36,8 +36,7 @@ enum TuneCommand {
         print(TuningTables.stability(SplitStudy(tuner: tuning.tuner) { $0.tune(budgetUSD: budget) }))
 
         guard let chosen = result.chosen else {
-            throw CLIError.runtime(String(format: "no policy costs $%.6f per problem or less on the validation split: the cheapest costs $%.6f; raise --budget",
-                                          budget ?? 0, result.front.first?.costPerProblemUSD ?? 0))
+            throw CLIError.runtime("no policy costs \(ReportFormatter.dollars(budget ?? 0)) per problem or less on the validation split: the cheapest costs \(ReportFormatter.dollars(result.front.first?.costPerProblemUSD ?? 0)); raise --budget")
         }
         var config = chosen.policy.config(from: runtime.config)
         config.budget = runtime.config.budget
