@@ -95,8 +95,7 @@ extension LanguageServer {
         let reportJSON = (try? JSONValue(encoding: report)) ?? .null
         // The engine's time to sub-millisecond precision (the report's `latencyMs` is whole
         // ms), so a client or benchmark can tell the server's own overhead from the cascade.
-        let engineTime = ContinuousClock.now - engineStart
-        let engineMs = JSONValue.double(Double(engineTime.components.seconds) * 1000 + Double(engineTime.components.attoseconds) / 1e15)
+        let engineMs = JSONValue.double((ContinuousClock.now - engineStart).milliseconds)
         connection.notify(LSPMethod.cascadeReport, ["uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)], "report": reportJSON])
         guard pending[id] != nil else { return }
         if Task.isCancelled {

@@ -125,9 +125,9 @@ public struct Doctor: Sendable {
             let result = try await model.generate(GenerationRequest(
                 prompt: Prompt(messages: [ChatMessage(role: .user, content: "Say OK.")], text: "def ok():\n    return"),
                 samples: 1, temperature: 0, maxTokens: 1))
-            let latency = Self.milliseconds(ContinuousClock.now - callStarted)
+            let latency = (ContinuousClock.now - callStarted).wholeMilliseconds
             let endpoint = (model as? OpenAIClient)?.tier.endpoint ?? tier.endpoint
-            let serverStart = tier.endpoint == "local" ? ", server start \(Self.milliseconds(startup)) ms" : ""
+            let serverStart = tier.endpoint == "local" ? ", server start \(startup.wholeMilliseconds) ms" : ""
             return DoctorCheck(name: name, ok: !result.texts.isEmpty,
                                detail: "\(tier.model) at \(endpoint): one-token call in \(latency) ms\(serverStart)"
                                    + (result.usageEstimated ? " (no usage reported; tokens will be estimated)" : ""))
@@ -139,7 +139,4 @@ public struct Doctor: Sendable {
         }
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
 }

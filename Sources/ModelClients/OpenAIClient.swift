@@ -86,7 +86,7 @@ public struct OpenAIClient: CodeModel {
             promptTokens: outcomes.reduce(0) { $0 + $1.promptTokens },
             completionTokens: outcomes.reduce(0) { $0 + $1.completionTokens },
             usageEstimated: outcomes.contains { $0.usageEstimated },
-            latencyMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+            latencyMs: elapsed.wholeMilliseconds)
     }
 
     /// The model ids the server lists at `{endpoint}/models`.

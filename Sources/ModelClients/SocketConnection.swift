@@ -177,9 +177,8 @@ final class SocketConnection {
             ]
             var timeout: Int32 = -1
             if let deadline {
-                let left = ContinuousClock.now.duration(to: deadline).components
-                let ms = left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000 + 1
-                timeout = Int32(clamping: max(0, ms))
+                // Rounded up, so poll never wakes just before the deadline.
+                timeout = Int32(clamping: max(0, ContinuousClock.now.duration(to: deadline).wholeMilliseconds + 1))
             }
             let ready = poll(&descriptors, 2, timeout)
             if ready < 0 && errno != EINTR {

@@ -45,11 +45,10 @@ public struct SandboxExecutor: TestExecutor {
         let finished = try await concurrentMap(count: job.solutions.count, width: job.limits.parallelism) { index in
             try await runSolution(job.solutions[index], job: job, plan: plan)
         }
-        let elapsed = clock.now - start
         return PassMatrix(
             outcomes: finished.map(\.outcomes), durationsMs: finished.map(\.durationsMs),
             loadErrors: finished.map(\.loadError),
-            wallMs: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            wallMs: (clock.now - start).milliseconds)
     }
 
     // MARK: - One solution

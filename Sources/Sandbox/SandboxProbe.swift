@@ -69,7 +69,7 @@ enum SandboxProbe {
         let layers = SandboxLayers(
             bubblewrap: bubblewrap, resourceLimits: resourceLimits, processCap: processCap, interpreter: interpreter,
             interpreterProblem: interpreterProblem,
-            probeMs: Double((clock.now - start).components.attoseconds) / 1e15 + Double((clock.now - start).components.seconds) * 1000)
+            probeMs: (clock.now - start).milliseconds)
         return Probed(layers: layers, bwrapPath: bwrapPath, prlimitPath: prlimitPath)
     }
 

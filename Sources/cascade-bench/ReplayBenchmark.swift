@@ -58,8 +58,7 @@ enum ReplayBenchmark {
     }
 
     static func elapsedMs(since start: ContinuousClock.Instant) -> Double {
-        let duration = start.duration(to: .now)
-        return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        start.duration(to: .now).milliseconds
     }
 
     static func milliseconds(_ value: Double) -> String {

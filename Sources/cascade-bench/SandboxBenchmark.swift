@@ -83,8 +83,7 @@ enum SandboxBenchmark {
         let start = clock.now
         task.cancel()
         _ = try? await task.value
-        let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return (clock.now - start).milliseconds
     }
 
     /// Solution i is right for inputs below i, so the matrix is a known staircase.
@@ -105,7 +104,7 @@ enum SandboxBenchmark {
         for _ in 0..<20 {
             let result = try await ChildProcess.run(ProcessConfiguration(executable: .path(executable), arguments: arguments, timeout: .seconds(10)))
             guard result.termination == .exited(0) else { throw BenchmarkError.spawnFailed(executable, result.standardErrorText) }
-            total += Double(result.wallTime.components.seconds) * 1000 + Double(result.wallTime.components.attoseconds) / 1e15
+            total += result.wallTime.milliseconds
         }
         return total / 20
     }

@@ -170,8 +170,7 @@ struct TierRunner: Sendable {
 }
 
 func milliseconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Int {
-    let elapsed = clock.now - start
-    return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    (clock.now - start).wholeMilliseconds
 }
 
 /// Cancellation (as `CancellationError`) and a `RequestAbortingError` end the request;
