@@ -35,6 +35,19 @@ actor CallGate {
         }
     }
 
+    /// Runs `body` holding a slot, and gives the slot back however `body` ends.
+    nonisolated func withSlot<Value>(_ body: () async throws -> Value) async throws -> Value {
+        try await acquire()
+        do {
+            let value = try await body()
+            await release()
+            return value
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
     private func cancelWaiter(_ id: Int) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         waiters.remove(at: index).continuation.resume(throwing: CancellationError())

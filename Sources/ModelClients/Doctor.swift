@@ -138,5 +138,4 @@ public struct Doctor: Sendable {
             return DoctorCheck(name: name, ok: false, detail: String(describing: error), fix: "run `\(Self.setupCommand)` or check the tier's endpoint")
         }
     }
-
 }

@@ -42,15 +42,16 @@ public struct OpenAIClient: CodeModel {
     private let gate: CallGate
     /// With one call at a time, the k calls of one request go back to back instead of
     /// alternating with another request's: llama.cpp then reuses the prompt it has just
-    /// evaluated (a prefix-cache hit) rather than evaluating each prompt k times.
-    private let requestGate: CallGate?
+    /// evaluated (a prefix-cache hit) rather than evaluating each prompt k times. With more
+    /// calls at once it never holds anything back.
+    private let requestGate: CallGate
 
     public init(tier: TierConfig, options: Options = Options()) {
         self.tier = tier
         self.options = options
         self.learned = LearnedFlags()
         self.gate = CallGate(limit: options.maxConcurrentCalls)
-        self.requestGate = options.maxConcurrentCalls == 1 ? CallGate(limit: 1) : nil
+        self.requestGate = CallGate(limit: options.maxConcurrentCalls == 1 ? 1 : .max)
     }
 
     /// Whether the server was seen ignoring `n` (then later requests don't send it).
@@ -69,14 +70,7 @@ public struct OpenAIClient: CodeModel {
         }
         let missing = wanted - outcomes.reduce(0) { $0 + $1.texts.count }
         if missing > 0 {
-            try await requestGate?.acquire()
-            do {
-                outcomes += try await singleCalls(missing, request, temperature: temperature)
-                await requestGate?.release()
-            } catch {
-                await requestGate?.release()
-                throw error
-            }
+            outcomes += try await requestGate.withSlot { try await singleCalls(missing, request, temperature: temperature) }
         }
         var texts = outcomes.flatMap(\.texts)
         if texts.count > wanted { texts = Array(texts.prefix(wanted)) }
@@ -156,15 +150,7 @@ public struct OpenAIClient: CodeModel {
 
     private func attemptOnce(_ httpRequest: HTTPRequest, _ request: GenerationRequest) async throws -> CallOutcome {
         // Wait for a slot before the deadline starts: a queued call is not a slow call.
-        try await gate.acquire()
-        let response: HTTPResponse
-        do {
-            response = try await send(httpRequest, timeout: tier.timeoutSeconds)
-            await gate.release()
-        } catch {
-            await gate.release()
-            throw error
-        }
+        let response = try await gate.withSlot { try await send(httpRequest, timeout: tier.timeoutSeconds) }
         let data = response.body
         let status = response.status
         switch status {
