@@ -46,7 +46,7 @@ enum ReplayBenchmark {
         print("  tune (\(grid.policies.count) policies on \(tuner.split.validation.count) problems), best of \(rounds): \(milliseconds(tuneMs.min()!))")
 
         let (report, reportMs) = measure { EvaluationReport(summary: summary!, tuner: tuner) }
-        print("  the report's tuning (tune, \(report.repricing.count) price ratios, \(report.splitStudies.count) × 20-split studies), once: \(milliseconds(reportMs))")
+        print("  the report's tuning (tune, \(report.repricing.count) price ratios, each on 20 splits), once: \(milliseconds(reportMs))")
         let (_, writeMs) = measure { (report.markdown, report.paretoSVG, report.repricingSVG) }
         print("  report.md, pareto.svg, repricing.svg, once: \(milliseconds(writeMs))")
     }

@@ -8,15 +8,12 @@ public struct EvaluationReport: Sendable {
     public var tuner: Tuner
     public var tuned: Tuner.Result
     public var repricing: [Repricing.Row]
-    /// The repricing question asked again on many splits, per price ratio.
-    public var splitStudies: [(label: String, study: SplitStudy)]
 
     public init(summary: EvaluationSummary, tuner: Tuner) {
         self.summary = summary
         self.tuner = tuner
         tuned = tuner.tune(budgetUSD: nil)
         repricing = Repricing.rows(tuner: tuner)
-        splitStudies = repricing.map { ($0.label, SplitStudy.matchingLargest(tuner: tuner, prices: $0.prices)) }
     }
 
     /// Writes the three files into `directory` (created if needed); returns their paths.
@@ -81,7 +78,7 @@ public struct EvaluationReport: Sendable {
 
     /// The repricing table's question on many splits, and in hindsight.
     var splitStudyMarkdown: [String] {
-        guard let first = splitStudies.first?.study else { return [] }
+        guard let first = repricing.first?.study else { return [] }
         var lines = ["## How far one split can be trusted", ""]
         lines.append("The choices above rest on one validation split. Here the repricing question is asked on \(first.trials.count) seeded splits (seeds \(tuner.seed)–\(tuner.seed + UInt64(max(0, first.trials.count - 1)))), each choice judged beside the largest tier alone on the same held-out problems; and once in hindsight: the cheapest policy at least as accurate on all \(tuner.table.taskIDs.count) problems as the largest tier alone, the best any choice could find.")
         lines.append("")
@@ -89,12 +86,13 @@ public struct EvaluationReport: Sendable {
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
         let percent = { (value: Double?) in value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         let points = { (value: Double) in String(format: "%+.1f", value * 100) }
-        for (label, study) in splitStudies {
+        for row in repricing {
+            let study = row.study
             let means = study.means
             let differences = study.accuracyDifferences
             lines.append(String(
                 format: "| %@ | %d/%d | %@ | %@ | %@ | %@ | %d/%d | %@ | %.1f%% | %@ |",
-                label, study.matched.count, study.trials.count,
+                row.label, study.matched.count, study.trials.count,
                 means.map { String(format: "%.1f%%", $0.tunedAccuracy * 100) } ?? "–",
                 means.map { String(format: "%.1f%%", $0.largestAccuracy * 100) } ?? "–",
                 means.map { "\(points($0.tunedAccuracy - $0.largestAccuracy)) (\(points(differences.min()!)), \(points(differences.max()!)))" } ?? "–",
@@ -159,7 +157,7 @@ public struct EvaluationReport: Sendable {
                    legendText: "vs largest tier, self-tested", markers: true)
         chart.line(rows.compactMap { row in row.savingAgainstGreedy.map { (row.ratio, $0) } }, color: "#d97706",
                    legendText: "vs largest tier, greedy", markers: true)
-        let hindsight = zip(repricing, splitStudies).compactMap { row, study in study.study.hindsightSaving.map { (row.ratio, $0) } }
+        let hindsight = repricing.compactMap { row in row.study.hindsightSaving.map { (row.ratio, $0) } }
         chart.line(hindsight, color: "#7c3aed", legendText: "at equal accuracy, in hindsight", markers: true)
         chart.line([(0.9, 0), (25, 0)], color: "#9ca3af", legendText: "no saving")
         // What the saving costs in accuracy, once per run of ratios that chose alike.

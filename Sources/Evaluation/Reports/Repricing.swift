@@ -6,19 +6,23 @@ import Foundation
 ///
 /// Token counts are recorded, so every price ratio is exact: the tuner re-chooses under
 /// each set of prices on the validation split (the cheapest policy at least as accurate
-/// as the largest tier alone) and the choice is judged on the held-out split.
+/// as the largest tier alone) and the choice is judged on the held-out split. The same
+/// question asked on other splits, and in hindsight, comes with each row.
 public struct Repricing: Sendable {
     public struct Row: Sendable {
         public var label: String
         /// Output price of the largest tier over the smallest's.
         public var ratio: Double
         public var prices: [String: Price]
-        /// The choice on the held-out split; nil when no policy matched on validation.
-        public var tuned: PolicyScore?
-        /// The largest tier alone at its configured k and l, held out.
-        public var largest: PolicyScore
+        /// The question on many seeded splits; the first is the tuner's own split.
+        public var study: SplitStudy
         /// The largest tier greedy (k = 0), held out.
         public var largestGreedy: PolicyScore
+
+        /// The choice on the held-out split; nil when no policy matched on validation.
+        public var tuned: PolicyScore? { study.trials[0].tuned }
+        /// The largest tier alone at its configured k and l, held out.
+        public var largest: PolicyScore { study.trials[0].largest }
 
         /// 1 − tuned cost / largest cost.
         public var saving: Double? {
@@ -36,7 +40,8 @@ public struct Repricing: Sendable {
     /// The paper's 7B→34B ratio and round figures around the measured one.
     public static let ratios: [Double] = [1, 2, 5, 10.6, 20]
 
-    public static func rows(tuner: Tuner) -> [Row] {
+    /// - Parameter splits: how many seeded splits each row's study asks the question on.
+    public static func rows(tuner: Tuner, splits: Int = 20) -> [Row] {
         let tiers = tuner.table.base.tiers
         let measured = Dictionary(tiers.map { ($0.name, $0.price) }, uniquingKeysWith: { first, _ in first })
         let first = tiers[0].price
@@ -47,17 +52,12 @@ public struct Repricing: Sendable {
         cases.append((String(format: "measured (%.2f×)", measuredRatio), measuredRatio, measured))
         cases.sort { $0.1 < $1.1 }
 
-        let last = tiers.count - 1
-        let largest = CascadePolicy.alone(tier: last, in: tuner.table.base)
-        let largestGreedy = CascadePolicy.greedy(tier: last)
+        let largestGreedy = CascadePolicy.greedy(tier: tiers.count - 1)
         let heldOut = tuner.split.heldOut
         return cases.map { label, ratio, prices in
-            let result = tuner.cheapestMatching(largest, prices: prices)
-            var tuned = result.chosen.map { tuner.table.score($0.policy, on: heldOut, prices: prices) }
-            tuned?.name = result.chosen?.name ?? ""
-            return Row(label: label, ratio: ratio, prices: prices, tuned: tuned,
-                       largest: tuner.table.score(largest, on: heldOut, prices: prices),
-                       largestGreedy: tuner.table.score(largestGreedy, on: heldOut, prices: prices))
+            Row(label: label, ratio: ratio, prices: prices,
+                study: SplitStudy.matchingLargest(tuner: tuner, splits: splits, prices: prices),
+                largestGreedy: tuner.table.score(largestGreedy, on: heldOut, prices: prices))
         }
     }
 
