@@ -27,26 +27,15 @@ public final class MemoizingLanguage: LanguageSupport {
     }
 
     public func extractSolution(from raw: String, for context: CompletionContext) -> SolutionCandidate? {
-        let key = Self.key(raw, context)
-        if let known = solutions.withLock({ $0[key] }) { return known }
-        let value = base.extractSolution(from: raw, for: context)
-        solutions.withLock { $0[key] = .some(value) }
-        return value
+        Self.remembered(in: solutions, Self.key(raw, context)) { base.extractSolution(from: raw, for: context) }
     }
 
     public func extractTests(from raw: String, for context: CompletionContext, limit: Int) -> [String] {
-        let key = "\(limit)\u{0}" + Self.key(raw, context)
-        if let known = tests.withLock({ $0[key] }) { return known }
-        let value = base.extractTests(from: raw, for: context, limit: limit)
-        tests.withLock { $0[key] = value }
-        return value
+        Self.remembered(in: tests, "\(limit)\u{0}" + Self.key(raw, context)) { base.extractTests(from: raw, for: context, limit: limit) }
     }
 
     public func deduplicationKey(for test: String) -> String {
-        if let known = keys.withLock({ $0[test] }) { return known }
-        let value = base.deduplicationKey(for: test)
-        keys.withLock { $0[test] = value }
-        return value
+        Self.remembered(in: keys, test) { base.deduplicationKey(for: test) }
     }
 
     public func extractPlainCompletion(from raw: String, for context: CompletionContext) -> String {
@@ -59,6 +48,17 @@ public final class MemoizingLanguage: LanguageSupport {
 
     public func functionContext(named name: String, in text: String) -> CompletionContext? {
         base.functionContext(named: name, in: text)
+    }
+
+    /// The value `cache` holds for `key`, computed once (outside the lock: two threads may
+    /// both compute a missing value, and both get the same answer).
+    private static func remembered<Value: Sendable>(
+        in cache: borrowing Mutex<[String: Value]>, _ key: String, _ compute: () -> Value
+    ) -> Value {
+        if let known = cache.withLock({ $0[key] }) { return known }
+        let value = compute()
+        cache.withLock { $0[key] = value }
+        return value
     }
 
     /// The context's whole document view and position, then the sample.
