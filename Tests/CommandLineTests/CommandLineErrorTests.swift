@@ -12,6 +12,7 @@ struct CommandLineErrorTests {
     struct Outcome {
         var status: Int32
         var stderr: String
+        var stdout = ""
     }
 
     let directory = NSTemporaryDirectory() + "cascade-cli-\(UUID().uuidString)"
@@ -27,7 +28,7 @@ struct CommandLineErrorTests {
         let outcome = try await ChildCommand.run("/usr/bin/env", [
             "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
         ] + arguments)
-        return Outcome(status: outcome.status, stderr: outcome.standardError)
+        return Outcome(status: outcome.status, stderr: outcome.standardError, stdout: outcome.standardOutput)
     }
 
     /// One or two short lines, no Swift trace.
@@ -118,36 +119,29 @@ struct CommandLineErrorTests {
         let problems = try String(contentsOfFile: recording + "/problems.jsonl", encoding: .utf8)
             .split(separator: "\n").prefix(6).joined(separator: "\n") + "\n"
         try problems.write(toFile: directory + "/six.jsonl", atomically: true, encoding: .utf8)
-        let binary = try BuiltCascade.path(packageRoot: Self.packageRoot)
-        let outcome = try await ChildCommand.run("/usr/bin/env", [
-            "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
+        let outcome = try await cascade([
             "tune", "--replay", recording, "--problems", directory + "/six.jsonl", "--out", directory + "/tuned.json",
         ])
-        #expect(outcome.status == 0, "stderr: \(outcome.standardError)")
-        #expect(outcome.standardOutput.contains("Pareto front on the validation split"))
-        #expect(outcome.standardOutput.contains("| tier:medium |") && outcome.standardOutput.contains("| oracle |"))
-        #expect(outcome.standardOutput.contains("on 20 seeded splits the same rule chose"), "tune says how far its split can be trusted")
-        let unaffordable = try await ChildCommand.run("/usr/bin/env", [
-            "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("Pareto front on the validation split"))
+        #expect(outcome.stdout.contains("| tier:medium |") && outcome.stdout.contains("| oracle |"))
+        #expect(outcome.stdout.contains("on 20 seeded splits the same rule chose"), "tune says how far its split can be trusted")
+        let unaffordable = try await cascade([
             "tune", "--replay", recording, "--problems", directory + "/six.jsonl", "--budget", "0.0000001", "--out", directory + "/none.json",
         ])
         #expect(unaffordable.status == 1)
-        #expect(unaffordable.standardError.contains("no policy costs $0.0000001 per problem or less"), "stderr: \(unaffordable.standardError)")
+        #expect(unaffordable.stderr.contains("no policy costs $0.0000001 per problem or less"), "stderr: \(unaffordable.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/none.json"))
-        let check = try await ChildCommand.run("/usr/bin/env", [
-            "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary,
+        let check = try await cascade([
             "eval", "--replay", recording, "--problems", directory + "/six.jsonl", "--config", directory + "/tuned.json", "--json",
         ])
-        #expect(check.status == 0, "the tuned config replays from the same recording: \(check.standardError)")
-        #expect(check.standardOutput.contains("\"name\" : \"cascade\"") || check.standardOutput.contains("\"name\": \"cascade\""))
+        #expect(check.status == 0, "the tuned config replays from the same recording: \(check.stderr)")
+        #expect(check.stdout.contains("\"name\" : \"cascade\"") || check.stdout.contains("\"name\": \"cascade\""))
     }
 
     @Test func doctorWithoutSetupSaysWhatToRun() async throws {
-        let binary = try BuiltCascade.path(packageRoot: Self.packageRoot)
-        let outcome = try await ChildCommand.run("/usr/bin/env", [
-            "CASCADE_HOME=\(directory)/home", "HOME=\(directory)", "CASCADE_CONFIG=", binary, "doctor",
-        ])
+        let outcome = try await cascade(["doctor"])
         #expect(outcome.status == 1)
-        #expect(outcome.standardOutput.contains("cascade setup"), "stdout: \(outcome.standardOutput)")
+        #expect(outcome.stdout.contains("cascade setup"), "stdout: \(outcome.stdout)")
     }
 }
