@@ -27,8 +27,8 @@ public struct ScoreCalibration: Sendable {
         let base = table.base
         tierNames = base.tiers.map(\.name)
         let runs = base.tiers.indices.map { tier in
-            let policy = CascadePolicy.alone(tier: tier, in: base)
-            return table.taskIDs.indices.map { table.outcome(of: policy, problem: $0) }
+            let outcomes = ChainTable.Outcomes(of: CascadePolicy.alone(tier: tier, in: base), in: table)
+            return table.taskIDs.indices.map(outcomes.run(problem:))
         }
         buckets = Self.edges.map { label, contains in
             let inBucket = runs.map { $0.filter { run in run.tiers.first.map { contains($0.score) } ?? false } }
