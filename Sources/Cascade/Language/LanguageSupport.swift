@@ -36,15 +36,41 @@ public protocol LanguageSupport: Sendable {
     /// The context of the function named `name` as if the cursor were on its first line
     /// (the outermost one when several share the name); nil when there is none.
     func functionContext(named name: String, in text: String) -> CompletionContext?
+
+    /// The examples the user wrote in the function's docstring or doc comment, as runnable
+    /// tests; empty when there are none. They are trusted: a candidate that fails one is
+    /// never accepted.
+    func examples(in context: CompletionContext) -> [UserExample]
 }
 
 extension LanguageSupport {
     /// Languages that cannot find functions by name answer nil.
     public func functionContext(named name: String, in text: String) -> CompletionContext? { nil }
 
+    /// Languages that cannot read examples find none.
+    public func examples(in context: CompletionContext) -> [UserExample] { [] }
+
     /// The test without any whitespace.
     public func deduplicationKey(for test: String) -> String {
         test.filter { !$0.isWhitespace }
+    }
+}
+
+/// One example of the function's behaviour written by the user, e.g. a docstring's
+/// `>>> add(1, 2)` followed by `3`, or a JSDoc `@example` line `add(1, 2) // => 3`.
+public struct UserExample: Sendable, Equatable, Codable {
+    /// The call as written, e.g. `add(1, 2)`.
+    public var call: String
+    /// The expected value as written, e.g. `3`.
+    public var expected: String
+    /// The example as one test statement in the language's test form (the same form as the
+    /// model's tests), e.g. `assert add(1, 2) == 3`.
+    public var test: String
+
+    public init(call: String, expected: String, test: String) {
+        self.call = call
+        self.expected = expected
+        self.test = test
     }
 }
 
