@@ -237,11 +237,11 @@ public struct OpenAIClient: CodeModel {
         case .chat:
             httpRequest.body = try encoder.encode(ChatCompletionBody(
                 model: tier.model, messages: request.prompt.messages, n: n, temperature: temperature,
-                max_tokens: request.maxTokens, stop: stop))
+                max_tokens: request.maxTokens, stop: stop, seed: request.sampleIndex))
         case .completions:
             httpRequest.body = try encoder.encode(TextCompletionBody(
                 model: tier.model, prompt: request.prompt.text, n: n, temperature: temperature,
-                max_tokens: request.maxTokens, stop: stop))
+                max_tokens: request.maxTokens, stop: stop, seed: request.sampleIndex))
         }
         return httpRequest
     }

@@ -10,6 +10,8 @@ struct ChatCompletionBody: Encodable {
     var temperature: Double
     var max_tokens: Int
     var stop: [String]?
+    /// The sample's position in a sequence of single answers, so each one differs.
+    var seed: Int?
 }
 
 struct TextCompletionBody: Encodable {
@@ -19,6 +21,8 @@ struct TextCompletionBody: Encodable {
     var temperature: Double
     var max_tokens: Int
     var stop: [String]?
+    /// The sample's position in a sequence of single answers, so each one differs.
+    var seed: Int?
 }
 
 struct CompletionResponse: Decodable {

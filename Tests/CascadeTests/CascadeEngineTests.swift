@@ -1,6 +1,8 @@
 import Testing
 @testable import Cascade
 
+/// The engine with batch sampling (the paper's method: k solutions and k test samples at
+/// once); `SequentialSamplingTests` covers one candidate at a time.
 @Suite(.timeLimit(.minutes(1))) struct CascadeEngineTests {
     typealias F = EngineFixtures
 
@@ -9,7 +11,7 @@ import Testing
         budget: Double? = nil, cache: CompletionCache? = nil
     ) -> CascadeEngine {
         CascadeEngine(
-            config: CascadeConfig(tiers: tiers, budget: BudgetConfig(perRequestUSD: budget)),
+            config: CascadeConfig(tiers: tiers, sampling: .batch, budget: BudgetConfig(perRequestUSD: budget)),
             models: ScriptedProvider(models: models), executor: executor, cache: cache)
     }
 

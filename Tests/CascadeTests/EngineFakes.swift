@@ -83,7 +83,10 @@ final class ScriptedModel: CodeModel, Sendable {
             for _ in 0..<50 { await Task.yield() }
             let script = Self.isTestPrompt(request) ? tests : solutions
             let samples = max(request.samples, 1)
-            let texts = (0..<samples).map { script.isEmpty ? "" : script[$0 % script.count] }
+            // One answer of a sequence: the greedy first is the script's first, the sampled
+            // ones follow it.
+            let first = request.sampleIndex.map { request.temperature == 0 ? 0 : $0 + 1 } ?? 0
+            let texts = (first..<first + samples).map { script.isEmpty ? "" : script[$0 % script.count] }
             return GenerationResult(
                 texts: texts, promptTokens: promptTokensPerCall * samples,
                 completionTokens: completionTokensPerSample * samples, latencyMs: 1)
@@ -130,6 +133,35 @@ final class ScriptedExecutor: TestExecutor, Sendable {
     }
 }
 
+/// A language that is Python with the examples a test gives, so engine tests do not
+/// depend on how docstrings are read.
+struct PythonWithExamples: LanguageSupport {
+    let examples: [UserExample]
+    private let base = PythonLanguage()
+
+    init(_ examples: [UserExample]) { self.examples = examples }
+
+    var languageId: String { base.languageId }
+    var fileExtensions: [String] { base.fileExtensions }
+    var vocabulary: PromptVocabulary { base.vocabulary }
+    func context(in text: String, line: Int, utf16Column: Int?) -> CompletionContext {
+        base.context(in: text, line: line, utf16Column: utf16Column)
+    }
+    func extractSolution(from raw: String, for context: CompletionContext) -> SolutionCandidate? {
+        base.extractSolution(from: raw, for: context)
+    }
+    func extractTests(from raw: String, for context: CompletionContext, limit: Int) -> [String] {
+        base.extractTests(from: raw, for: context, limit: limit)
+    }
+    func extractPlainCompletion(from raw: String, for context: CompletionContext) -> String {
+        base.extractPlainCompletion(from: raw, for: context)
+    }
+    func syntaxCheckProgram(for completion: String, in context: CompletionContext) -> String? {
+        base.syntaxCheckProgram(for: completion, in: context)
+    }
+    func examples(in context: CompletionContext) -> [UserExample] { examples }
+}
+
 /// Collects progress events in order.
 final class ProgressLog: Sendable {
     private let events = Mutex<[CascadeProgress]>([])
@@ -153,6 +185,10 @@ enum EngineFixtures {
     static let bad = "```python\ndef add(a, b):\n    return a - b\n```"
     static let testsAB = "```python\nassert add(1, 2) == 3\nassert add(2, 2) == 4\n```"
     static let testsBC = "```python\nassert add(2, 2) == 4\nassert add(0, 5) == 5\n```"
+    /// Right for 1 + 2 but not in general: passes the example `add(1, 2)` and nothing else.
+    static let onlyOneTwo = "```python\ndef add(a, b):\n    return 3\n```"
+    static let exampleOneTwo = UserExample(call: "add(1, 2)", expected: "3", test: "assert add(1, 2) == 3")
+    static let exampleTwoTwo = UserExample(call: "add(2, 2)", expected: "4", test: "assert add(2, 2) == 4")
 
     /// A correct program passes every test; a wrong one passes none.
     static func executor() -> ScriptedExecutor { ScriptedExecutor { program, _ in program.contains("return a + b") } }

@@ -9,12 +9,14 @@ private struct ScriptedCoder: CodeModel {
     let right: Bool
     func generate(_ request: GenerationRequest) async throws -> GenerationResult {
         let asksForTests = (request.prompt.messages.last?.content ?? request.prompt.text).contains("assert")
+        // Answers of a sequence differ (a comment with their position), and so do their times.
+        let position = request.sampleIndex.map { request.temperature == 0 ? 0 : $0 + 1 } ?? 0
         let text = asksForTests
             ? "```python\nassert add(1, 2) == 3\nassert add(2, 2) == 4\n```"
-            : "```python\ndef add(a, b):\n    return a \(right ? "+" : "-") b\n```"
+            : "```python\ndef add(a, b):\n    return a \(right ? "+" : "-") b  # \(position)\n```"
         let count = max(1, request.samples)
         return GenerationResult(texts: Array(repeating: text, count: count), promptTokens: 100 * count,
-                                completionTokens: 20 * count, latencyMs: right ? 900 : 300)
+                                completionTokens: (20 + position) * count, latencyMs: (right ? 900 : 300) + position)
     }
 }
 
@@ -34,32 +36,35 @@ private struct SourceJudge: TestExecutor {
 }
 
 @Suite struct ReplayReproducesTests {
-    let config = CascadeConfig(tiers: [
-        TierConfig(name: "small", endpoint: "http://127.0.0.1:1/v1", model: "s", price: Price(inputPerMillion: 1, outputPerMillion: 2), samples: 2, testLines: 2),
-        TierConfig(name: "large", endpoint: "http://127.0.0.1:2/v1", model: "l", price: Price(inputPerMillion: 5, outputPerMillion: 10), samples: 2, testLines: 2),
-    ])
+    static func config(_ sampling: SamplingMode) -> CascadeConfig {
+        CascadeConfig(tiers: [
+            TierConfig(name: "small", endpoint: "http://127.0.0.1:1/v1", model: "s", price: Price(inputPerMillion: 1, outputPerMillion: 2), samples: 3, testLines: 2),
+            TierConfig(name: "large", endpoint: "http://127.0.0.1:2/v1", model: "l", price: Price(inputPerMillion: 5, outputPerMillion: 10), samples: 2, testLines: 2),
+        ], sampling: sampling)
+    }
     let problem = Problem(
-        taskID: "t/0", prompt: "def add(a, b):\n    \"\"\"Return a + b.\"\"\"\n", entryPoint: "add",
+        taskID: "t/0", prompt: "def add(a, b):\n    \"\"\"Return a + b.\n\n    >>> add(1, 2)\n    3\n    \"\"\"\n", entryPoint: "add",
         test: "def check(candidate):\n    assert candidate(1, 2) == 3\n")
 
-    func evaluate(models: any CodeModelProvider, executor: any TestExecutor) async throws -> EvaluationSummary {
+    func evaluate(_ sampling: SamplingMode, models: any CodeModelProvider, executor: any TestExecutor) async throws -> EvaluationSummary {
         try await EvaluationRunner(
-            config: config, models: models, executor: executor,
+            config: Self.config(sampling), models: models, executor: executor,
             makeEngine: { CascadeEngine(config: $0, models: $1, executor: $2, cache: nil) },
             log: { _ in }
         ).run(problems: [problem])
     }
 
-    @Test func aReplayGivesTheRecordedSummaryExactlyWithNoModel() async throws {
+    @Test(arguments: [SamplingMode.sequential, .batch])
+    func aReplayGivesTheRecordedSummaryExactlyWithNoModel(sampling: SamplingMode) async throws {
         let directory = NSTemporaryDirectory() + "cascade-replay-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let recordStore = try RecordStore(directory: directory, writable: true)
         let recorded = try await evaluate(
-            models: RecordingModelProvider(base: ScriptedProvider(), store: recordStore, mode: .record),
+            sampling, models: RecordingModelProvider(base: ScriptedProvider(), store: recordStore, mode: .record),
             executor: RecordingExecutor(base: SourceJudge(), store: recordStore))
         let replayStore = try RecordStore(directory: directory, writable: false)
         let replayed = try await evaluate(
-            models: RecordingModelProvider(base: nil, store: replayStore, mode: .replay),
+            sampling, models: RecordingModelProvider(base: nil, store: replayStore, mode: .replay),
             executor: RecordingExecutor(base: nil, store: replayStore))
         #expect(replayed == recorded)
         let cascade = try #require(recorded.settings.first { $0.name == "cascade" })

@@ -7,17 +7,22 @@ public struct CascadeConfig: Sendable, Equatable, Codable {
     public var tiers: [TierConfig]
     public var execution: ExecutionConfig
     public var scoring: ScoringRule
+    /// How a tier asks for its candidates: one at a time, stopping at the first that is
+    /// accepted (`sequential`), or all k at once (`batch`).
+    public var sampling: SamplingMode
     public var budget: BudgetConfig
 
     public init(
         tiers: [TierConfig],
         execution: ExecutionConfig = ExecutionConfig(),
         scoring: ScoringRule = .codet,
+        sampling: SamplingMode = .sequential,
         budget: BudgetConfig = BudgetConfig()
     ) {
         self.tiers = tiers
         self.execution = execution
         self.scoring = scoring
+        self.sampling = sampling
         self.budget = budget
     }
 }
@@ -32,11 +37,18 @@ public struct TierConfig: Sendable, Equatable, Codable {
     /// Name of the environment variable holding the API key; the key itself is never in the file.
     public var apiKeyEnv: String?
     public var price: Price
-    /// k: how many solutions (and how many test samples) this tier writes.
+    /// k: how many solutions this tier writes (with `sequential` sampling, the most it may
+    /// ask for: the first at temperature 0, the rest at `temperature`).
     public var samples: Int
+    /// How many test samples this tier writes; nil for as many as `samples`. With
+    /// `sequential` sampling they are only asked for when needed: when the function has no
+    /// examples of its own, or when `threshold` asks for a share of them to pass.
+    public var testSamples: Int?
     /// l: how many assert lines are kept from each test sample.
     public var testLines: Int
-    /// θ: the normalised agreement score at which this tier is accepted.
+    /// θ: the normalised agreement score at which this tier is accepted (with `sequential`
+    /// sampling and examples in the docstring: the share of the model's tests that a
+    /// candidate passing every example must also pass).
     public var threshold: Double
     public var temperature: Double
     public var maxTokens: Int
@@ -44,7 +56,7 @@ public struct TierConfig: Sendable, Equatable, Codable {
 
     public init(
         name: String, endpoint: String, model: String, api: ModelAPI = .chat,
-        apiKeyEnv: String? = nil, price: Price = Price(), samples: Int = 3, testLines: Int = 4,
+        apiKeyEnv: String? = nil, price: Price = Price(), samples: Int = 3, testSamples: Int? = nil, testLines: Int = 4,
         threshold: Double = 0.5, temperature: Double = 0.8, maxTokens: Int = 512,
         timeoutSeconds: Double = 120
     ) {
@@ -55,12 +67,18 @@ public struct TierConfig: Sendable, Equatable, Codable {
         self.apiKeyEnv = apiKeyEnv
         self.price = price
         self.samples = samples
+        self.testSamples = testSamples
         self.testLines = testLines
         self.threshold = threshold
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.timeoutSeconds = timeoutSeconds
     }
+}
+
+extension TierConfig {
+    /// The number of test samples this tier asks for (`testSamples`, else `samples`).
+    public var testSampleCount: Int { testSamples ?? samples }
 }
 
 public enum ModelAPI: String, Sendable, Equatable, Codable {
@@ -118,6 +136,15 @@ public enum ScoringRule: String, Sendable, Equatable, Codable {
     case codet
     /// The paper's per-cell rule: max rowsum · colsum over passing cells.
     case paper
+}
+
+public enum SamplingMode: String, Sendable, Equatable, Hashable, Codable {
+    /// One candidate at a time, each tested as it arrives; the tier stops at the first
+    /// candidate its acceptance rule takes, so an easy function costs one answer.
+    case sequential
+    /// All k candidates (and k test samples) at once, then the agreement score: the paper's
+    /// method.
+    case batch
 }
 
 public struct BudgetConfig: Sendable, Equatable, Codable {

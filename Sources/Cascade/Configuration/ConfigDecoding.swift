@@ -26,9 +26,10 @@ enum ConfigDecoding {
         }
         let execution = try reader.object("execution").map { reader throws(ConfigError) in try self.execution(reader) } ?? ExecutionConfig()
         let scoring = try reader.choice("scoring", default: ScoringRule.codet, allowed: [.codet, .paper])
+        let sampling = try reader.choice("sampling", default: SamplingMode.sequential, allowed: [.sequential, .batch])
         let budget = try reader.object("budget").map { reader throws(ConfigError) in try self.budget(reader) } ?? BudgetConfig()
         try reader.finish()
-        return CascadeConfig(tiers: tiers, execution: execution, scoring: scoring, budget: budget)
+        return CascadeConfig(tiers: tiers, execution: execution, scoring: scoring, sampling: sampling, budget: budget)
     }
 
     private static func tier(_ value: ConfigJSON, source: String, path: String) throws(ConfigError) -> TierConfig {
@@ -51,6 +52,7 @@ enum ConfigDecoding {
         let defaultPrice = endpoint == "local" ? LocalModelDefaults.price(forModel: model) : Price()
         let price = try reader.object("price").map { reader throws(ConfigError) in try self.price(reader) } ?? defaultPrice
         let samples = try reader.integer("samples", default: 3, range: 0...64, rangeText: "from 0 (one greedy answer, no tests) to 64")
+        let testSamples = try reader.optionalInteger("testSamples", range: 0...64, rangeText: "from 0 to 64, or omitted for as many as \"samples\"")
         let testLines = try reader.integer("testLines", default: 4, range: 0...64, rangeText: "from 0 to 64")
         let threshold = try reader.number("threshold", default: 0.5, range: 0...1, rangeText: "from 0 to 1")
         let temperature = try reader.number("temperature", default: 0.8, range: 0...2, rangeText: "from 0 to 2")
@@ -59,7 +61,7 @@ enum ConfigDecoding {
         try reader.finish()
         return TierConfig(
             name: name, endpoint: endpoint, model: model, api: api, apiKeyEnv: apiKeyEnv, price: price,
-            samples: samples, testLines: testLines, threshold: threshold, temperature: temperature,
+            samples: samples, testSamples: testSamples, testLines: testLines, threshold: threshold, temperature: temperature,
             maxTokens: maxTokens, timeoutSeconds: timeoutSeconds)
     }
 

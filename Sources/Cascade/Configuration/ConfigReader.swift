@@ -77,6 +77,12 @@ struct ConfigReader {
         return integer
     }
 
+    mutating func optionalInteger(_ key: String, range: ClosedRange<Int>, rangeText: String) throws(ConfigError) -> Int? {
+        guard value(key) != nil else { return nil }
+        known.removeLast()
+        return try integer(key, default: 0, range: range, rangeText: rangeText)
+    }
+
     mutating func choice<T: RawRepresentable>(_ key: String, default fallback: T, allowed: [T]) throws(ConfigError) -> T where T.RawValue == String {
         let names = allowed.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
         guard let found = value(key) else { return fallback }

@@ -79,6 +79,7 @@ public struct CascadeEngine: CompletionEngine {
         start: ContinuousClock.Instant, clock: ContinuousClock, progress: @escaping @Sendable (CascadeProgress) -> Void
     ) async throws -> CascadeReport {
         let tiers = mode == .firstTier ? [config.tiers[0]] : config.tiers
+        let examples = language.examples(in: context)
         var attempts: [TierRunner.Attempt] = []
         var inherited: [String] = []
         var spent = 0.0
@@ -102,7 +103,8 @@ public struct CascadeEngine: CompletionEngine {
             if index > 0 { progress(.escalating(from: tiers[index - 1].name, to: tier.name)) }
             let attempt = try await TierRunner(
                 tier: tier, language: language, context: context, models: models, executor: executor,
-                execution: config.execution, scoring: config.scoring, progress: progress
+                execution: config.execution, scoring: config.scoring, sampling: config.sampling,
+                examples: examples.map(\.test), progress: progress
             ).run(inheritedTests: inherited)
             spent += attempt.report.costUSD
             attempts.append(attempt)
@@ -123,7 +125,8 @@ public struct CascadeEngine: CompletionEngine {
             reason = budgetNote
                 ?? (mode == .firstTier && config.tiers.count > 1
                     ? "first-tier mode: '\(answering.report.name)' scored \(short), below its threshold \(answering.report.threshold); run the full cascade to escalate"
-                    : "no tier reached its threshold; the answer of '\(answering.report.name)' (score \(short)) is unverified")
+                    : Self.unsatisfiedExample(in: answering, examples: examples)
+                    ?? "no tier reached its threshold; the answer of '\(answering.report.name)' (score \(short)) is unverified")
         } else {
             status = .failed
             let errors = attempts.compactMap { attempt in attempt.report.error.map { "\(attempt.report.name): \($0)" } }
@@ -140,7 +143,19 @@ public struct CascadeEngine: CompletionEngine {
             tiers: attempts.map(\.report), tests: answering?.tests ?? [],
             totalCostUSD: attempts.reduce(0) { $0 + $1.report.costUSD },
             baselineCostUSD: baseline.usd, baselineIsEstimate: baseline.isEstimate,
-            latencyMs: milliseconds(since: start, clock), reason: reason)
+            latencyMs: milliseconds(since: start, clock), reason: reason, examples: answering?.report.examples)
+    }
+
+    /// When no candidate of the answering tier passed every example: the example to name
+    /// (one nothing satisfied if there is one), since the example itself may be wrong.
+    private static func unsatisfiedExample(in attempt: TierRunner.Attempt, examples: [UserExample]) -> String? {
+        guard let counts = attempt.report.examples, counts.passed < counts.total,
+              !attempt.examplePasses.contains(where: { !$0.contains(false) }),
+              let column = ExampleRule.leastSatisfied(attempt.examplePasses, examples: examples.count) else { return nil }
+        let satisfied = attempt.examplePasses.filter { column < $0.count && $0[column] }.count
+        let written = attempt.examplePasses.count
+        let who = satisfied == 0 ? "none of the \(written) candidate(s)" : "only \(satisfied) of \(written) candidate(s), none passing every example,"
+        return "\(who) of '\(attempt.report.name)' satisfied your example `\(examples[column].call)` → \(examples[column].expected); the answer is unverified (check the example: it may be the one that is wrong)"
     }
 
     /// The expected cost of `tier`, using the output length measured on earlier tiers.

@@ -8,6 +8,9 @@ public enum CostModel {
         public var solutionCompletionTokens: Int
         public var testPromptTokens: Int
         public var testCompletionTokens: Int
+        /// With sequential sampling, how many candidates the tier actually wrote (it stops
+        /// at the first accepted one); nil for a batch of `tier.samples`.
+        public var candidates: Int?
 
         public init(tier: TierConfig, solutionPromptTokens: Int, solutionCompletionTokens: Int,
                     testPromptTokens: Int = 0, testCompletionTokens: Int = 0) {
@@ -29,24 +32,27 @@ public enum CostModel {
     }
 
     /// What `last` alone would have cost: its real cost when it ran (`lastUsage`), else
-    /// `reference`'s tokens priced at `last`'s prices, solutions scaled by the k ratio and
-    /// test output by the k·l ratio. Returns the dollars and whether they are an estimate.
+    /// `reference`'s tokens priced at `last`'s prices, solutions scaled by the k ratio (for
+    /// sequential sampling: as many candidates as the reference wrote, at most `last`'s k)
+    /// and test output by the ratio of test samples times the l ratio. Returns the dollars
+    /// and whether they are an estimate.
     public static func baseline(last: TierConfig, lastUsage: TierUsage?, reference: TierUsage?) -> (usd: Double, isEstimate: Bool) {
         if let lastUsage { return (lastUsage.costUSD, false) }
         guard let reference else { return (0, true) }
-        let kLast = Double(max(last.samples, 1))
-        let kRef = Double(max(reference.tier.samples, 1))
+        let kRef = Double(max(reference.candidates ?? reference.tier.samples, 1))
+        let kLast = Double(max(reference.candidates.map { min($0, last.samples) } ?? last.samples, 1))
         let kRatio = kLast / kRef
         let solution = cost(
             promptTokens: Int((Double(reference.solutionPromptTokens) * kRatio).rounded()),
             completionTokens: Int((Double(reference.solutionCompletionTokens) * kRatio).rounded()),
             price: last.price)
         var tests = 0.0
-        if last.samples > 0 && reference.tier.samples > 0 {
+        if last.samples > 0 && reference.tier.samples > 0 && reference.tier.testSampleCount > 0 {
+            let sampleRatio = Double(last.testSampleCount) / Double(reference.tier.testSampleCount)
             let lRatio = Double(max(last.testLines, 1)) / Double(max(reference.tier.testLines, 1))
             tests = cost(
-                promptTokens: Int((Double(reference.testPromptTokens) * kRatio).rounded()),
-                completionTokens: Int((Double(reference.testCompletionTokens) * kRatio * lRatio).rounded()),
+                promptTokens: Int((Double(reference.testPromptTokens) * sampleRatio).rounded()),
+                completionTokens: Int((Double(reference.testCompletionTokens) * sampleRatio * lRatio).rounded()),
                 price: last.price)
         }
         return (solution + tests, true)

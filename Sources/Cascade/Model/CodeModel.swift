@@ -48,13 +48,18 @@ public struct GenerationRequest: Sendable, Equatable {
     public var temperature: Double
     public var maxTokens: Int
     public var stop: [String]
+    /// For one answer of a sequence asked one at a time at the same temperature (sequential
+    /// sampling): its position, 0-based; nil for a batch. Clients send it as the seed so the
+    /// answers differ, and a recording serves the answer it holds at that position.
+    public var sampleIndex: Int?
 
-    public init(prompt: Prompt, samples: Int, temperature: Double, maxTokens: Int, stop: [String] = []) {
+    public init(prompt: Prompt, samples: Int, temperature: Double, maxTokens: Int, stop: [String] = [], sampleIndex: Int? = nil) {
         self.prompt = prompt
         self.samples = samples
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.stop = stop
+        self.sampleIndex = sampleIndex
     }
 }
 

@@ -33,11 +33,15 @@ public struct CascadeReport: Sendable, Equatable, Codable {
     public var latencyMs: Int
     /// Why the context could not be tested, or why the cascade failed; nil when it was.
     public var reason: String?
+    /// The user's own examples (from the docstring) that the answer passed; nil when the
+    /// function has none. They are not in `tests`, which holds the models' tests.
+    public var examples: ExampleCounts?
 
     public init(
         id: String, status: Status, language: String, entryPoint: String?, completion: String,
         acceptedTier: String?, tiers: [TierReport], tests: [String], totalCostUSD: Double,
-        baselineCostUSD: Double, baselineIsEstimate: Bool, latencyMs: Int, reason: String? = nil
+        baselineCostUSD: Double, baselineIsEstimate: Bool, latencyMs: Int, reason: String? = nil,
+        examples: ExampleCounts? = nil
     ) {
         self.id = id
         self.status = status
@@ -52,11 +56,23 @@ public struct CascadeReport: Sendable, Equatable, Codable {
         self.baselineIsEstimate = baselineIsEstimate
         self.latencyMs = latencyMs
         self.reason = reason
+        self.examples = examples
     }
 
     /// Share of the baseline not spent, in [0, 1]; nil when the baseline is zero.
     public var savedFraction: Double? {
         baselineCostUSD > 0 ? max(0, 1 - totalCostUSD / baselineCostUSD) : nil
+    }
+}
+
+/// How many of the user's examples an answer passed.
+public struct ExampleCounts: Sendable, Equatable, Codable {
+    public var passed: Int
+    public var total: Int
+
+    public init(passed: Int, total: Int) {
+        self.passed = passed
+        self.total = total
     }
 }
 
@@ -84,6 +100,11 @@ public struct TierReport: Sendable, Equatable, Codable {
     public var testMs: Int
     /// Set when the tier was skipped: its model failed, or the budget stopped it.
     public var error: String?
+    /// The user's examples that this tier's answer passed; nil when the function has none.
+    public var examples: ExampleCounts?
+    /// How many candidates the tier wrote: with sequential sampling it stops at the first
+    /// accepted one, so this may be fewer than `samples`. Nil when it wrote none.
+    public var candidates: Int?
 
     public init(
         name: String, model: String, samples: Int, tests: Int, inheritedTests: Int = 0,

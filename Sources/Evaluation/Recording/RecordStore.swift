@@ -10,6 +10,68 @@ public struct RecordedGeneration: Sendable, Codable, Equatable {
     public var completionTokens: Int
     public var usageEstimated: Bool
     public var latencyMs: Int
+    /// Per answer, for answers asked for one at a time (sequential sampling), so each is
+    /// priced exactly; nil for a batch asked for in one request, whose totals are shared out
+    /// by `answer(at:)`.
+    public var promptTokensPerText: [Int]?
+    public var completionTokensPerText: [Int]?
+    public var latencyMsPerText: [Int]?
+}
+
+extension RecordedGeneration {
+    /// Answer `index` alone, with its own tokens and time: exact when recorded one at a
+    /// time; for a batch, the prompt tokens split evenly (every answer had the same prompt)
+    /// and the output tokens and time shared by the answer's length in characters, then
+    /// marked as estimated.
+    public func answer(at index: Int) -> GenerationResult {
+        let shares = perText()
+        return GenerationResult(
+            texts: [texts[index]], promptTokens: shares.prompt[index], completionTokens: shares.completion[index],
+            usageEstimated: usageEstimated || shares.estimated, latencyMs: shares.latency[index])
+    }
+
+    /// This record with `answer` appended as its next answer (the per-answer figures of an
+    /// earlier batch are shared out first, so the totals stay the sums).
+    func appending(_ answer: GenerationResult) -> RecordedGeneration {
+        let shares = perText()
+        var next = self
+        next.texts += answer.texts.prefix(1)
+        next.promptTokens += answer.promptTokens
+        next.completionTokens += answer.completionTokens
+        next.latencyMs += answer.latencyMs
+        next.usageEstimated = usageEstimated || answer.usageEstimated
+        next.promptTokensPerText = shares.prompt + [answer.promptTokens]
+        next.completionTokensPerText = shares.completion + [answer.completionTokens]
+        next.latencyMsPerText = shares.latency + [answer.latencyMs]
+        return next
+    }
+
+    private func perText() -> (prompt: [Int], completion: [Int], latency: [Int], estimated: Bool) {
+        if let prompt = promptTokensPerText, let completion = completionTokensPerText, let latency = latencyMsPerText,
+           prompt.count == texts.count, completion.count == texts.count, latency.count == texts.count {
+            return (prompt, completion, latency, false)
+        }
+        let even = texts.map { _ in 1.0 }
+        let lengths = texts.map { Double(max(1, $0.count)) }
+        return (Self.share(promptTokens, by: even), Self.share(completionTokens, by: lengths),
+                Self.share(latencyMs, by: lengths), texts.count > 1)
+    }
+
+    /// `total` split in proportion to `weights`, in whole numbers that add up to `total`.
+    static func share(_ total: Int, by weights: [Double]) -> [Int] {
+        let sum = weights.reduce(0, +)
+        guard sum > 0 else { return weights.map { _ in 0 } }
+        var shares: [Int] = []
+        var running = 0.0
+        var given = 0
+        for weight in weights {
+            running += weight
+            let upTo = Int((Double(total) * running / sum).rounded())
+            shares.append(upTo - given)
+            given = upTo
+        }
+        return shares
+    }
 }
 
 /// One recorded test outcome: a solution run against a test.
@@ -72,6 +134,20 @@ public actor RecordStore {
     public func record(_ outcome: RecordedOutcome) throws {
         outcomes[outcome.key] = outcome
         try append(outcome, to: Self.outcomesFile)
+    }
+
+    /// Records `answer` as answer `index` of the request `key` unless the recording already
+    /// holds that answer, and returns the record that stands. Answers asked for one at a
+    /// time arrive in order; one that would leave a gap is returned but not recorded.
+    public func recordAnswer(_ answer: GenerationResult, index: Int, key: String, tier: String) throws -> RecordedGeneration {
+        let standing = generations[key] ?? RecordedGeneration(
+            key: key, tier: tier, texts: [], promptTokens: 0, completionTokens: 0, usageEstimated: false, latencyMs: 0,
+            promptTokensPerText: [], completionTokensPerText: [], latencyMsPerText: [])
+        if standing.texts.count > index { return standing }
+        let next = standing.appending(answer)
+        guard standing.texts.count == index else { return next }
+        try record(next)
+        return next
     }
 
     /// Records `outcome` unless its pair already has one, and returns the one that stands,

@@ -12,8 +12,9 @@ public enum RecordingMode: Sendable {
 ///
 /// A request is keyed by the tier's model, the prompt and the sampling settings, but not
 /// by k: a recording made with k samples answers any request for k' ≤ k with its first
-/// k' texts and tokens scaled by k'/k. That is what lets `cascade tune` replay smaller
-/// settings from one large recording.
+/// k' texts and tokens scaled by k'/k, and a request for the i-th answer of a sequence
+/// (sequential sampling) with its i-th text. That is what lets `cascade tune` replay
+/// smaller settings, and either sampling mode, from one large recording.
 public struct RecordingModelProvider: CodeModelProvider {
     let base: (any CodeModelProvider)?
     let store: RecordStore
@@ -42,8 +43,9 @@ struct RecordingModel: CodeModel {
     let store: RecordStore
 
     func generate(_ request: GenerationRequest) async throws -> GenerationResult {
-        let wanted = max(1, request.samples)
         let key = Self.key(tier: tier, request: request)
+        if let index = request.sampleIndex { return try await answer(at: index, key: key, request) }
+        let wanted = max(1, request.samples)
         if let recorded = await store.generation(key), recorded.texts.count >= wanted {
             return Self.prefix(recorded, count: wanted)
         }
@@ -58,6 +60,22 @@ struct RecordingModel: CodeModel {
             completionTokens: result.completionTokens, usageEstimated: result.usageEstimated,
             latencyMs: result.latencyMs))
         return result
+    }
+
+    /// One answer of a sequence asked for one at a time: the recording's answer at `index`
+    /// (a batch recording's answers serve as the sequence, in the order they came).
+    private func answer(at index: Int, key: String, _ request: GenerationRequest) async throws -> GenerationResult {
+        if let recorded = await store.generation(key), recorded.texts.count > index {
+            return recorded.answer(at: index)
+        }
+        guard let base else {
+            throw EvaluationError.replayMissing(
+                what: "answer \(index + 1) of tier \(tier.name) (\(tier.model)) for request \(key.prefix(12))",
+                directory: store.directory)
+        }
+        let result = try await base.generate(request)
+        let standing = try await store.recordAnswer(result, index: index, key: key, tier: tier.name)
+        return standing.texts.count > index ? standing.answer(at: index) : result
     }
 
     static func key(tier: TierConfig, request: GenerationRequest) -> String {
