@@ -21,7 +21,7 @@ public struct ReportFormatter: Sendable {
         return text
     }
 
-    static let columns = ["tier", "model", "samples", "tests", "best passed", "score", "accepted", "tokens", "cost", "time"]
+    static let columns = ["tier", "model", "samples", "examples", "tests", "best passed", "score", "accepted", "tokens", "cost", "time"]
 
     /// The per-tier table, columns aligned with spaces.
     public func table(_ report: CascadeReport) -> String {
@@ -38,8 +38,9 @@ public struct ReportFormatter: Sendable {
     public func summary(_ report: CascadeReport) -> String {
         var parts = [report.status.rawValue]
         if let tier = report.acceptedTier { parts.append(report.status == .passed ? "accepted at \(tier)" : "answered by \(tier)") }
+        if let examples = report.examples { parts.append(Self.examples(examples)) }
         if let tier = report.tiers.first(where: { $0.name == report.acceptedTier }), tier.tests > 0 {
-            parts.append("\(tier.bestPassed)/\(tier.tests) tests")
+            parts.append("\(tier.bestPassed)/\(tier.tests) \(report.examples == nil ? "tests" : "model tests")")
         } else if report.status == .cached {
             parts.append("\(report.tests.count) tests")
         }
@@ -58,18 +59,25 @@ public struct ReportFormatter: Sendable {
 
     // MARK: - Language server
 
-    /// The completion item's `detail`, e.g. `✓ 12/12 tests · small · $0.00003`.
+    /// The completion item's `detail`, e.g. `✓ 12/12 tests · small · $0.00003`, or with
+    /// examples in the docstring `✓ 3/3 your examples · 9/12 model tests · small · $0.00003`.
     public func detail(_ report: CascadeReport) -> String {
         let cost = Self.dollars(report.totalCostUSD, significant: 1)
         let tier = report.tiers.first { $0.name == report.acceptedTier }
+        // The user's examples first; then the model's tests, named apart when both are there.
+        var checks = report.examples.map { [Self.examples($0)] } ?? []
+        if let tier, tier.tests > 0 || checks.isEmpty {
+            checks.append("\(tier.bestPassed)/\(tier.tests) \(report.examples == nil ? "tests" : "model tests")")
+        }
+        let checked = checks.joined(separator: " · ")
         switch report.status {
         case .passed:
-            return "✓ \(tier?.bestPassed ?? 0)/\(tier?.tests ?? 0) tests · \(report.acceptedTier ?? "?") · \(cost)"
+            return "✓ \(checks.isEmpty ? "0/0 tests" : checked) · \(report.acceptedTier ?? "?") · \(cost)"
         case .cached:
             return "✓ cached · \(report.tests.count) tests · \(report.acceptedTier ?? "?") · $0"
         case .unverified:
-            if let tier, tier.tests > 0 {
-                return "? unverified · \(tier.bestPassed)/\(tier.tests) tests · \(tier.name) · \(cost)"
+            if let tier, tier.tests > 0 || report.examples != nil {
+                return "? unverified · \(checked) · \(tier.name) · \(cost)"
             }
             return "? unverified (untested) · \(report.acceptedTier ?? "?") · \(cost)"
         case .failed:
@@ -101,8 +109,11 @@ public struct ReportFormatter: Sendable {
         let tests = tier.inheritedTests > 0 ? "\(tier.tests) (\(tier.inheritedTests) inherited)" : "\(tier.tests)"
         let accepted = tier.accepted ? "yes" : (tier.error != nil ? "skipped" : "no")
         let tokens = "\(tier.promptTokens)+\(tier.completionTokens)" + (tier.usageEstimated ? "~" : "")
+        // With sequential sampling the tier may stop before its k: "2 of 6".
+        let samples = tier.candidates.map { $0 == tier.samples ? "\($0)" : "\($0) of \(tier.samples)" } ?? "\(tier.samples)"
+        let examples = tier.examples.map { "\($0.passed)/\($0.total)" } ?? "-"
         return [
-            tier.name, tier.model, "\(tier.samples)", tests, "\(tier.bestPassed)",
+            tier.name, tier.model, samples, examples, tests, "\(tier.bestPassed)",
             String(format: "%.2f/%.2f", tier.score, tier.threshold), accepted, tokens,
             Self.dollars(tier.costUSD), Self.seconds(tier.generationMs + tier.testMs),
         ]
@@ -123,6 +134,11 @@ public struct ReportFormatter: Sendable {
             text.removeLast()
         }
         return "$" + text
+    }
+
+    /// `3/3 your examples`.
+    static func examples(_ counts: ExampleCounts) -> String {
+        "\(counts.passed)/\(counts.total) your example\(counts.total == 1 ? "" : "s")"
     }
 
     static func seconds(_ milliseconds: Int) -> String {

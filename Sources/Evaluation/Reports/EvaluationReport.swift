@@ -52,6 +52,11 @@ public struct EvaluationReport: Sendable {
         lines.append("Chosen on a seeded validation split of \(tuned.validationCount) problems (seed \(tuner.seed)) from \(tuned.validation.count) policies: every k ≤ the recorded k and l ≤ the recorded l per tier, every θ in {\(tuner.grid.thresholds.map(CascadePolicy.format).joined(separator: ", "))}; the most accurate point of the front, the cheapest among equals. Judged on the other \(tuned.heldOutCount) problems beside the same settings:")
         lines.append("")
         lines.append(TuningTables.markdown(tuned.heldOut))
+        let crossValidation = CrossValidation(tuner: tuner, budgetUSD: nil)
+        lines += ["", "### Chosen by \(crossValidation.foldCount)-fold cross-validation", ""]
+        lines.append("The problems shuffled (seed \(tuner.seed)) into \(crossValidation.foldCount) folds; for each, the same rule chooses on the other folds and is judged on it, so every problem is judged once by a choice made without it (what `cascade tune` writes is the rule's choice on every problem):")
+        lines.append("")
+        lines.append(TuningTables.crossValidation(crossValidation))
         lines += ["", "Pareto front on the validation split:", ""]
         lines.append(TuningTables.markdown(tuned.front))
         lines += ["", "![cost against accuracy of every policy](pareto.svg)", ""]

@@ -38,10 +38,12 @@ public struct PolicyScore: Sendable, Equatable {
 /// Every chain's run on every problem, from which any policy's outcome follows without
 /// running anything again.
 ///
-/// A cascade answers at the first tier whose score reaches its threshold. That tier's
+/// A batch cascade answers at the first tier whose score reaches its threshold. That tier's
 /// score depends only on the tiers before it (their tests are inherited), never on
 /// thresholds, so a policy's outcome is the run of the chain's prefix that ends at that
-/// tier: one engine run per chain and problem serves every threshold.
+/// tier: one engine run per chain and problem serves every threshold. A sequential chain's
+/// θ are part of its settings (they decide how many candidates a tier writes), so its run
+/// is the policy's outcome as it stands.
 public struct ChainTable: Sendable {
     public let base: CascadeConfig
     public let taskIDs: [String]
@@ -63,7 +65,9 @@ public struct ChainTable: Sendable {
     ) async throws -> ChainTable {
         let base = runner.config
         let engines = grid.chains.map { chain in
-            let never = CascadePolicy(chain: chain, thresholds: Array(repeating: neverAccept, count: chain.count - 1))
+            // A sequential chain runs as it is: its θ decide how many candidates each tier writes.
+            let sequential = chain.first?.sampling == .sequential
+            let never = CascadePolicy(chain: chain, thresholds: sequential ? [] : Array(repeating: neverAccept, count: chain.count - 1))
             let config = never.config(from: base)
             return (chain, runner.makeEngine(config, runner.models, runner.executor))
         }

@@ -68,6 +68,18 @@ public struct Tuner: Sendable {
 
     private func choose(prices: [String: Price]?, rule: ([PolicyScore], [Int]) -> PolicyScore?) -> Result {
         let (validation, heldOut) = split
+        return choose(on: validation, judgedOn: heldOut, prices: prices, rule: rule)
+    }
+
+    /// The budget rule of `tune(budgetUSD:)`, choosing on `validation` and judged on `heldOut`.
+    func tune(budgetUSD: Double?, on validation: [Int], judgedOn heldOut: [Int], prices: [String: Price]? = nil) -> Result {
+        choose(on: validation, judgedOn: heldOut, prices: prices) { front, _ in
+            front.last { budgetUSD == nil || $0.costPerProblemUSD <= budgetUSD! + 1e-12 }
+        }
+    }
+
+    private func choose(on validation: [Int], judgedOn heldOut: [Int], prices: [String: Price]?,
+                        rule: ([PolicyScore], [Int]) -> PolicyScore?) -> Result {
         let scores = grid.policies.map { table.score($0, on: validation, prices: prices) }
         let front = Self.paretoFront(scores)
         let chosen = rule(front, validation)

@@ -36,6 +36,37 @@ public enum TuningTables {
         return text
     }
 
+    /// The folds of a cross-validation, the pooled held-out result beside the largest tier
+    /// alone, and the choice on every problem.
+    public static func crossValidation(_ study: CrossValidation) -> String {
+        var lines = [
+            "| fold | chosen on the other \(study.foldCount - 1) folds | held out | accuracy | $ per 1,000 | largest tier alone | its $ per 1,000 |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for (index, fold) in study.folds.enumerated() {
+            let judged = fold.heldOut
+            lines.append(String(
+                format: "| %d | %@ | %d | %@ | %@ | %.1f%% | $%.4f |",
+                index + 1, fold.chosen?.name ?? "nothing fits", fold.largestAlone.problems,
+                judged.map { String(format: "%.1f%%", $0.accuracy * 100) } ?? "–",
+                judged.map { String(format: "$%.4f", $0.costPer1000USD) } ?? "–",
+                fold.largestAlone.accuracy * 100, fold.largestAlone.costPer1000USD))
+        }
+        let pooled = study.pooled
+        let alone = study.pooledLargestAlone
+        lines.append(String(
+            format: "| all | each problem judged once, by the choice made without it | %d | %.1f%% | $%.4f | %.1f%% | $%.4f |",
+            alone.problems, pooled.accuracy * 100, pooled.costPer1000USD, alone.accuracy * 100, alone.costPer1000USD))
+        lines.append("")
+        if let chosen = study.final.chosen {
+            lines.append(String(format: "With every problem to choose on, the rule picks %@ (%.1f%% at $%.4f per 1,000 on those same problems; the pooled held-out line above is the honest estimate).",
+                                chosen.name, chosen.accuracy * 100, chosen.costPer1000USD))
+        } else {
+            lines.append("With every problem to choose on, nothing fits the budget.")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// Policies as a Markdown table.
     public static func markdown(_ scores: [PolicyScore]) -> String {
         var lines = [
