@@ -121,22 +121,40 @@ public struct EvaluationRunner: Sendable {
 
     /// Runs one setting on one problem and checks its answer.
     func evaluate(_ problem: Problem, setting: String, engine: any CompletionEngine) async throws -> ProblemOutcome {
-        let (report, passed) = try await check(problem, engine: engine)
+        let (report, passed, passedWithoutExamples) = try await check(problem, engine: engine)
         let outputCost = report.tiers.reduce(0.0) { sum, tier in
             sum + Double(tier.completionTokens) * price(of: tier.name).outputPerMillion / 1_000_000
         }
         return ProblemOutcome(
-            setting: setting, taskID: problem.taskID, passedHiddenTest: passed,
+            setting: setting, taskID: problem.taskID, passedHiddenTest: passed, passedWithoutExamples: passedWithoutExamples,
             costUSD: report.totalCostUSD, outputCostUSD: outputCost, latencyMs: Self.latencyMs(of: report),
             answeredBy: Self.answeringTier(of: report), status: report.status.rawValue)
     }
 
-    /// Runs an engine on a problem: its report, and whether the returned code passed the hidden test.
-    func check(_ problem: Problem, engine: any CompletionEngine) async throws -> (report: CascadeReport, passed: Bool) {
+    /// Runs an engine on a problem: its report, whether the returned code passed the hidden
+    /// test, and whether it passed the hidden test without the examples' cases (nil when
+    /// none is left).
+    func check(_ problem: Problem, engine: any CompletionEngine) async throws
+        -> (report: CascadeReport, passed: Bool, passedWithoutExamples: Bool?) {
         let result = try await engine.complete(Self.request(for: problem)) { _ in }
         let program = Self.apply(result, to: problem.prompt)
-        let passed = result.report.completion.isEmpty ? false : try await passesHiddenTest(problem, program: program)
-        return (result.report, passed)
+        let answered = !result.report.completion.isEmpty
+        let passed = answered ? try await passesHiddenTest(problem, program: program) : false
+        var passedWithoutExamples: Bool?
+        if let reduced = Self.hiddenTestWithoutExamples(problem) {
+            passedWithoutExamples = answered ? try await passes(reduced, program: program) : false
+        }
+        return (result.report, passed, passedWithoutExamples)
+    }
+
+    /// The hidden test with every case the prompt's own examples already show removed, so
+    /// an answer is also judged on cases the cascade never saw; nil when nothing is left.
+    static func hiddenTestWithoutExamples(_ problem: Problem) -> String? {
+        let python = PythonLanguage()
+        let examples = python.functionContext(named: problem.entryPoint, in: problem.prompt).map(python.examples(in:)) ?? []
+        guard let test = HiddenTestWithoutExamples.removingExamples(
+            from: problem.test, entryPoint: problem.entryPoint, examples: examples) else { return nil }
+        return test + "\ncheck(\(problem.entryPoint))\n"
     }
 
     /// The models' and the sandbox's own time, so a replay reports what the recording measured.
@@ -154,14 +172,20 @@ public struct EvaluationRunner: Sendable {
         let pick = alone.first(where: \.passedHiddenTest) ?? alone.first
         return ProblemOutcome(
             setting: "oracle", taskID: problem.taskID, passedHiddenTest: pick?.passedHiddenTest ?? false,
+            passedWithoutExamples: pick?.passedWithoutExamples,
             costUSD: pick?.costUSD ?? 0, outputCostUSD: pick?.outputCostUSD ?? 0,
             latencyMs: pick?.latencyMs ?? 0, answeredBy: pick?.answeredBy, status: pick?.status ?? "failed")
     }
 
     func passesHiddenTest(_ problem: Problem, program: String) async throws -> Bool {
+        try await passes(problem.hiddenTest, program: program)
+    }
+
+    /// Runs a hidden test (a `check` function and its call) against a program.
+    func passes(_ hiddenTest: String, program: String) async throws -> Bool {
         var limits = config.execution
         limits.testTimeoutSeconds = max(limits.testTimeoutSeconds, 3)
-        let job = TestJob(language: "python", solutions: [program], tests: [problem.hiddenTest], limits: limits)
+        let job = TestJob(language: "python", solutions: [program], tests: [hiddenTest], limits: limits)
         return try await executor.run(job)[0, 0]
     }
 

@@ -21,6 +21,16 @@ public struct SettingSummary: Sendable, Codable, Equatable {
     /// Problems answered by each tier.
     public var answeredBy: [String: Int]
     public var passed: Int
+    /// Against the hidden test with the cases the prompt's own examples already show
+    /// removed: the problems still scorable that way, and how many of them passed.
+    public var scorableWithoutExamples: Int?
+    public var passedWithoutExamples: Int?
+
+    /// Share of the scorable problems passed with the examples' cases removed.
+    public var accuracyWithoutExamples: Double? {
+        guard let scorable = scorableWithoutExamples, let passed = passedWithoutExamples, scorable > 0 else { return nil }
+        return Double(passed) / Double(scorable)
+    }
 }
 
 /// What one setting did on one problem.
@@ -28,6 +38,9 @@ public struct ProblemOutcome: Sendable, Codable, Equatable {
     public var setting: String
     public var taskID: String
     public var passedHiddenTest: Bool
+    /// The same answer against the hidden test without the examples' cases; nil when no
+    /// case is left (the problem is not scorable that way).
+    public var passedWithoutExamples: Bool?
     public var costUSD: Double
     public var outputCostUSD: Double
     public var latencyMs: Double
@@ -50,6 +63,8 @@ extension SettingSummary {
             outputCostUSD: outcomes.map(\.outputCostUSD).reduce(0, +),
             costPer1000USD: cost / count * 1000,
             meanLatencyMs: outcomes.map(\.latencyMs).reduce(0, +) / count,
-            answeredBy: answeredBy, passed: passed)
+            answeredBy: answeredBy, passed: passed,
+            scorableWithoutExamples: outcomes.filter { $0.passedWithoutExamples != nil }.count,
+            passedWithoutExamples: outcomes.filter { $0.passedWithoutExamples == true }.count)
     }
 }

@@ -21,7 +21,7 @@ public struct RecordedGeneration: Sendable, Codable, Equatable {
 extension RecordedGeneration {
     /// Answer `index` alone, with its own tokens and time: exact when recorded one at a
     /// time; for a batch, the prompt tokens split evenly (every answer had the same prompt)
-    /// and the output tokens and time shared by the answer's length in characters, then
+    /// and the output tokens and time shared by the answer's length in bytes, then
     /// marked as estimated.
     public func answer(at index: Int) -> GenerationResult {
         let shares = perText()
@@ -52,7 +52,7 @@ extension RecordedGeneration {
             return (prompt, completion, latency, false)
         }
         let even = texts.map { _ in 1.0 }
-        let lengths = texts.map { Double(max(1, $0.count)) }
+        let lengths = texts.map { Double(max(1, $0.utf8.count)) }
         return (Self.share(promptTokens, by: even), Self.share(completionTokens, by: lengths),
                 Self.share(latencyMs, by: lengths), texts.count > 1)
     }

@@ -13,6 +13,8 @@ public struct TierSpend: Sendable, Equatable, Codable {
 /// accept: the answer of its last tier, and every tier's spend and score on the way.
 public struct ChainRun: Sendable, Equatable, Codable {
     public var passedHiddenTest: Bool
+    /// Against the hidden test without the examples' cases; nil when none is left.
+    public var passedWithoutExamples: Bool?
     public var tiers: [TierSpend]
     public var latencyMs: Double
     public var answeredBy: String?
@@ -30,8 +32,13 @@ public struct PolicyScore: Sendable, Equatable {
     public var outputCostPerProblemUSD: Double
     public var meanLatencyMs: Double
     public var answeredBy: [String: Int]
+    /// Against the hidden test without the examples' cases: problems still scorable that
+    /// way, and how many passed.
+    public var scorableWithoutExamples = 0
+    public var passedWithoutExamples = 0
 
     public var accuracy: Double { Double(passed) / Double(max(1, problems)) }
+    public var accuracyWithoutExamples: Double { Double(passedWithoutExamples) / Double(max(1, scorableWithoutExamples)) }
     public var costPer1000USD: Double { costPerProblemUSD * 1000 }
 }
 
@@ -75,9 +82,9 @@ public struct ChainTable: Sendable {
         let perProblem = try await concurrentMap(count: problems.count, width: width, finished: { progress($0, problems.count) }) { index in
             var runs: [ChainRun] = []
             for (_, engine) in engines {
-                let (report, passed) = try await runner.check(problems[index], engine: engine)
+                let (report, passed, passedWithoutExamples) = try await runner.check(problems[index], engine: engine)
                 runs.append(ChainRun(
-                    passedHiddenTest: passed,
+                    passedHiddenTest: passed, passedWithoutExamples: passedWithoutExamples,
                     tiers: report.tiers.map {
                         TierSpend(name: $0.name, promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, score: $0.score)
                     },
@@ -139,12 +146,18 @@ public struct ChainTable: Sendable {
         var outputCost = 0.0
         var latency = 0.0
         var answeredBy: [String: Int] = [:]
+        var scorable = 0
+        var passedWithout = 0
         let outcomes = Outcomes(of: policy, in: self)
         // A run's tiers are a prefix of the chain, so prices can be looked up by position once.
         let chainPrices = policy.chain.map { prices[base.tiers[$0.tier].name] ?? Price() }
         for index in indices {
             let run = outcomes.run(problem: index)
             if run.passedHiddenTest { passed += 1 }
+            if let without = run.passedWithoutExamples {
+                scorable += 1
+                if without { passedWithout += 1 }
+            }
             for (position, tier) in run.tiers.enumerated() {
                 let price = chainPrices[position]
                 cost += CostModel.cost(promptTokens: tier.promptTokens, completionTokens: tier.completionTokens, price: price)
@@ -157,7 +170,8 @@ public struct ChainTable: Sendable {
         return PolicyScore(
             policy: policy, name: policy.name(in: base), passed: passed, problems: indices.count,
             costPerProblemUSD: cost / count, outputCostPerProblemUSD: outputCost / count,
-            meanLatencyMs: latency / count, answeredBy: answeredBy)
+            meanLatencyMs: latency / count, answeredBy: answeredBy,
+            scorableWithoutExamples: scorable, passedWithoutExamples: passedWithout)
     }
 
     /// The cheapest single tier (at its recorded setting) whose answer passed, per problem.
@@ -169,6 +183,8 @@ public struct ChainTable: Sendable {
             let pick = singles.first { outcome(of: $0, problem: index).passedHiddenTest } ?? singles[0]
             let one = score(pick, on: [index], prices: prices)
             result.passed += one.passed
+            result.scorableWithoutExamples += one.scorableWithoutExamples
+            result.passedWithoutExamples += one.passedWithoutExamples
             result.costPerProblemUSD += one.costPerProblemUSD / Double(max(1, indices.count))
             result.outputCostPerProblemUSD += one.outputCostPerProblemUSD / Double(max(1, indices.count))
             result.meanLatencyMs += one.meanLatencyMs / Double(max(1, indices.count))

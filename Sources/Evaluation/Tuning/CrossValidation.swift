@@ -72,6 +72,8 @@ extension PolicyScore {
         meanLatencyMs = meanLatencyMs * mine + other.meanLatencyMs * theirs
         passed += other.passed
         problems += other.problems
+        scorableWithoutExamples += other.scorableWithoutExamples
+        passedWithoutExamples += other.passedWithoutExamples
         answeredBy.merge(other.answeredBy, uniquingKeysWith: +)
     }
 }

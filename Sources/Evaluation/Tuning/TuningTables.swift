@@ -70,13 +70,14 @@ public enum TuningTables {
     /// Policies as a Markdown table.
     public static func markdown(_ scores: [PolicyScore]) -> String {
         var lines = [
-            "| policy | accuracy | passed | $ per 1,000 | $ per 1,000 (out only) | mean latency | answered by |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| policy | accuracy | passed | examples' cases removed | $ per 1,000 | $ per 1,000 (out only) | mean latency | answered by |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for score in scores {
             lines.append(String(
-                format: "| %@ | %.1f%% | %d/%d | $%.4f | $%.4f | %.1f s | %@ |",
-                score.name, score.accuracy * 100, score.passed, score.problems, score.costPer1000USD,
+                format: "| %@ | %.1f%% | %d/%d | %.1f%% (%d/%d) | $%.4f | $%.4f | %.1f s | %@ |",
+                score.name, score.accuracy * 100, score.passed, score.problems,
+                score.accuracyWithoutExamples * 100, score.passedWithoutExamples, score.scorableWithoutExamples, score.costPer1000USD,
                 score.outputCostPerProblemUSD * 1000, score.meanLatencyMs / 1000, EvaluationTable.answered(score.answeredBy)))
         }
         return lines.joined(separator: "\n")
