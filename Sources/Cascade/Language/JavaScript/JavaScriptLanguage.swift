@@ -38,6 +38,11 @@ public struct JavaScriptLanguage: LanguageSupport {
         JavaScriptExtractor(context: context).plain(from: raw)
     }
 
+    /// `@example` blocks and example lines (`f(x) === y`, `// f(x) => y`) of the JSDoc comment.
+    public func examples(in context: CompletionContext) -> [UserExample] {
+        JavaScriptExamples(context: context).all()
+    }
+
     /// The enclosing definition with the completion in place, wrapped in a function that is
     /// never called: loading it compiles the code (a `SyntaxError` is a load error) and runs nothing.
     public func syntaxCheckProgram(for completion: String, in context: CompletionContext) -> String? {

@@ -42,6 +42,11 @@ public struct PythonLanguage: LanguageSupport {
         PythonExtractor(context: context).plain(from: raw)
     }
 
+    /// Doctests, example lines, `For x = …` sentences and `Input:`/`Output:` pairs of the docstring.
+    public func examples(in context: CompletionContext) -> [UserExample] {
+        PythonExamples(context: context).all()
+    }
+
     /// `compile` of the enclosing definition with the completion in place; never executes it.
     public func syntaxCheckProgram(for completion: String, in context: CompletionContext) -> String? {
         let inserted = completion.hasPrefix(context.completionLead)
