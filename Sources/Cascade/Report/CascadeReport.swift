@@ -33,11 +33,16 @@ public struct CascadeReport: Sendable, Equatable, Codable {
     public var latencyMs: Int
     /// Why the context could not be tested, or why the cascade failed; nil when it was.
     public var reason: String?
+    /// Imports the completion needs at module level (the answer's `moduleImports`): the
+    /// editor inserts the ones the document lacks at the top of the file. Nil, never empty,
+    /// when there are none, so the JSON has no `imports` key then.
+    public var imports: [String]?
 
     public init(
         id: String, status: Status, language: String, entryPoint: String?, completion: String,
         acceptedTier: String?, tiers: [TierReport], tests: [String], totalCostUSD: Double,
-        baselineCostUSD: Double, baselineIsEstimate: Bool, latencyMs: Int, reason: String? = nil
+        baselineCostUSD: Double, baselineIsEstimate: Bool, latencyMs: Int, reason: String? = nil,
+        imports: [String]? = nil
     ) {
         self.id = id
         self.status = status
@@ -52,6 +57,7 @@ public struct CascadeReport: Sendable, Equatable, Codable {
         self.baselineIsEstimate = baselineIsEstimate
         self.latencyMs = latencyMs
         self.reason = reason
+        self.imports = imports?.isEmpty == true ? nil : imports
     }
 
     /// Share of the baseline not spent, in [0, 1]; nil when the baseline is zero.

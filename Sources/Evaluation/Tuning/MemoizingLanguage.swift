@@ -50,6 +50,10 @@ public final class MemoizingLanguage: LanguageSupport {
         base.functionContext(named: name, in: text)
     }
 
+    public func moduleImportInsertion(of imports: [String], in text: String) -> ModuleImportInsertion? {
+        base.moduleImportInsertion(of: imports, in: text)
+    }
+
     /// The value `cache` holds for `key`, computed once (outside the lock: two threads may
     /// both compute a missing value, and both get the same answer).
     private static func remembered<Value: Sendable>(
