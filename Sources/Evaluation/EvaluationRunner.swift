@@ -206,13 +206,21 @@ public struct EvaluationRunner: Sendable {
         return CompletionRequest(text: problem.prompt, line: max(0, lineCount - 1), utf16Column: 0, languageId: "python")
     }
 
-    /// The document after the completion's edit.
+    /// The document after the completion's edit, and the import edit at its top when the
+    /// report carries module-level imports the prompt lacks (as an editor applies both).
     static func apply(_ result: CompletionResult, to text: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let start = min(result.startLine, lines.count)
         let end = min(max(result.endLine, start), lines.count)
         let body = result.report.completion.hasSuffix("\n") ? String(result.report.completion.dropLast()) : result.report.completion
         lines.replaceSubrange(start..<end, with: body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        // The imports go above the function, so the body's line numbers still hold for them.
+        if let imports = result.report.imports,
+           let insertion = PythonLanguage().moduleImportInsertion(of: imports, in: text), insertion.line <= start {
+            var added = insertion.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if added.last == "" { added.removeLast() }
+            lines.insert(contentsOf: added, at: insertion.line)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,3 +1,5 @@
+import Cascade
+
 /// Turns the engine's "replace lines `startLine..<endLine` with this text" into the
 /// ranges editors need, so nothing the user already typed is duplicated.
 struct CompletionEdits {
@@ -7,6 +9,8 @@ struct CompletionEdits {
     let startLine: Int
     let endLine: Int
     let text: String
+    /// The module-level imports the completion needs that the document lacks, if any.
+    var imports: ModuleImportInsertion? = nil
 
     /// Lines clamped to the document; `(endLine, 0)` past the last line is the document's end.
     private var regionStart: Position { Position(line: min(max(0, startLine), document.lineCount - 1), character: 0) }
@@ -64,6 +68,23 @@ struct CompletionEdits {
         }
         // Anywhere else: an empty main edit at the cursor, the real edit alongside.
         return (TextEdit(range: TextRange(start: cursor, end: cursor), newText: ""), [TextEdit(range: TextRange(start: start, end: end), newText: text)])
+    }
+
+    /// The edit that adds `imports` at the top of the file, apart from the body's edit
+    /// (which it never overlaps: the function comes after them); nil when there is nothing to add.
+    var importEdit: TextEdit? {
+        imports.map { Self.importEdit($0, in: document, encoding: encoding) }
+    }
+
+    /// Inserts `imports` before its line, or at the end of a document that has no such line.
+    static func importEdit(_ imports: ModuleImportInsertion, in document: TextDocument, encoding: PositionEncoding) -> TextEdit {
+        if imports.line < document.lineCount {
+            let start = Position(line: max(0, imports.line), character: 0)
+            return TextEdit(range: TextRange(start: start, end: start), newText: imports.text)
+        }
+        let end = document.endPosition(encoding: encoding)
+        let separator = document.text.isEmpty || document.text.hasSuffix("\n") ? "" : "\n"
+        return TextEdit(range: TextRange(start: end, end: end), newText: separator + imports.text)
     }
 
     private func onlyWhitespace(from: Position, to: Position) -> Bool {

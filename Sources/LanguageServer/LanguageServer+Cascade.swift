@@ -104,19 +104,27 @@ extension LanguageServer {
         }
         let edits = CompletionEdits(
             document: document, encoding: encoding, cursor: position,
-            startLine: result.startLine, endLine: result.endLine, text: report.completion)
+            startLine: result.startLine, endLine: result.endLine, text: report.completion,
+            imports: moduleImportInsertion(report.imports, in: document))
         let usable = report.status != .failed && report.status != .cancelled && !report.completion.isEmpty
         let accepted = LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
+        let regionEdit = TextEdit(range: edits.regionRange, newText: report.completion)
         switch answer {
         case .inline:
             guard usable else { complete(id, .success(["items": []])); return }
+            // An inline item has no room for a second edit: accepting it adds the imports.
+            let command = edits.importEdit == nil ? accepted : LSPCommand(
+                title: accepted.title, command: accepted.command,
+                arguments: [["id": .string(report.id), "uri": .string(document.uri),
+                             "imports": .array((report.imports ?? []).map(JSONValue.string))]])
             let item = InlineCompletionItem(
-                insertText: edits.inlineText, filterText: nil, range: edits.inlineRange, command: accepted,
+                insertText: edits.inlineText, filterText: nil, range: edits.inlineRange, command: command,
                 data: ["cascade": reportJSON, "engineMs": engineMs])
             complete(id, Result { try JSONValue(encoding: InlineCompletionList(items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
         case .list:
             guard usable else { complete(id, .success(["isIncomplete": false, "items": []])); return }
-            let (main, additional) = edits.listEdits
+            var (main, additional) = edits.listEdits
+            if let importEdit = edits.importEdit { additional.insert(importEdit, at: 0) }
             let typed = typedText(in: document, from: main.range.start, to: position)
             let label = report.completion.split(separator: "\n").first.map { String($0.drop(while: { $0 == " " || $0 == "\t" }).prefix(60)) } ?? report.id
             let item = CompletionItem(
@@ -130,14 +138,14 @@ extension LanguageServer {
                 complete(id, .failure(ResponseError(.requestFailed, "the cascade found no usable body (\(report.status.rawValue))\(report.reason.map { ": " + $0 } ?? "")")))
                 return
             }
-            action.edit = WorkspaceEdit(changes: [document.uri: [TextEdit(range: edits.regionRange, newText: report.completion)]])
+            action.edit = WorkspaceEdit(changes: [document.uri: (edits.importEdit.map { [$0] } ?? []) + [regionEdit]])
             complete(id, Result { try JSONValue(encoding: action) }.mapError { ResponseError(.internalError, "\($0)") })
         case .applyEdit:
             guard usable else {
                 complete(id, .success(["applied": false, "report": reportJSON]))
                 return
             }
-            let edit = WorkspaceEdit(changes: [document.uri: [TextEdit(range: edits.regionRange, newText: report.completion)]])
+            let edit = WorkspaceEdit(changes: [document.uri: (edits.importEdit.map { [$0] } ?? []) + [regionEdit]])
             let applied = await applyEdit(label: "Generate \(report.entryPoint ?? "function") from docstring", edit)
             complete(id, .success(["applied": .bool(applied), "report": reportJSON]))
         }
@@ -157,6 +165,14 @@ extension LanguageServer {
             log("client refused a progress token: \(error)")
             return nil
         }
+    }
+
+    /// Where the module-level `imports` a report carries go in `document`, as its language
+    /// places them; nil when there are none or the document already has them.
+    func moduleImportInsertion(_ imports: [String]?, in document: TextDocument) -> ModuleImportInsertion? {
+        guard let imports, !imports.isEmpty,
+              let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else { return nil }
+        return language.moduleImportInsertion(of: imports, in: document.text)
     }
 
     /// Asks the client to apply an edit; false when it refused or failed.

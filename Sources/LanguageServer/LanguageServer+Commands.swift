@@ -80,14 +80,24 @@ extension LanguageServer {
         case CascadeCommand.accepted:
             let arguments = try decode(argument, as: AcceptedArguments.self, for: params.command)
             let ledger = self.ledger
+            let importEdit = acceptedImportEdit(arguments)
             pending[id] = PendingWork()
             pending[id]?.task = Task {
                 await ledger.recordAcceptance(reportID: arguments.id)
+                if let importEdit { _ = await self.applyEdit(label: "Cascade: add imports", importEdit) }
                 self.complete(id, .success(.null))
             }
         default:
             throw ResponseError(.invalidParams, "unknown command '\(params.command)'; known: \(CascadeCommand.all.joined(separator: ", "))")
         }
+    }
+
+    /// For an accepted inline completion, the imports it needs that the document (as it is
+    /// now, with the completion in) still lacks, at the top of the file; nil when none.
+    private func acceptedImportEdit(_ arguments: AcceptedArguments) -> WorkspaceEdit? {
+        guard let uri = arguments.uri, let document = documents[uri],
+              let insertion = moduleImportInsertion(arguments.imports, in: document) else { return nil }
+        return WorkspaceEdit(changes: [uri: [CompletionEdits.importEdit(insertion, in: document, encoding: encoding)]])
     }
 
     /// A `def test_<name>():` with the tests, below the function (or at the end of the file).

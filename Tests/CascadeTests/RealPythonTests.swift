@@ -62,4 +62,29 @@ struct RealPythonTests {
         let topLevel = python.context(in: "class A:\n    x = 1\n\n", line: 2, utf16Column: 0)
         #expect(try await run(python.syntaxCheckProgram(for: "    y = 2\n    z = 3\n", in: topLevel)!).status == 0)
     }
+
+    /// A `from typing import *` answer (the body needs it: `cast`) and a `from __future__`
+    /// one pass a real test, since those imports are at module level in the program; the
+    /// document with the report's import edit and the body inserted passes it too.
+    @Test func starAndFutureImportAnswersPassARealTest() async throws {
+        let python = PythonLanguage()
+        let context = python.context(in: ModelOutputCorpus.document, line: 7, utf16Column: 0)
+        let test = "assert has_close_elements([1.0, 2.8, 3.0], 0.3) and not has_close_elements([1.0, 2.0], 0.5)\n"
+        for raw in [ModuleImportTests.starImportAnswer, ModuleImportTests.futureImportAnswer] {
+            let candidate = try #require(python.extractSolution(from: raw, for: context))
+            let result = try await run(candidate.program + test)
+            #expect(result.status == 0, "\(candidate.program)\n\(result.stderr)")
+
+            var lines = SourceLines.split(ModelOutputCorpus.document)
+            lines.replaceSubrange(context.startLine..<context.endLine, with: SourceLines.split(candidate.completion))
+            let insertion = try #require(python.moduleImportInsertion(of: candidate.moduleImports, in: ModelOutputCorpus.document))
+            lines.insert(contentsOf: SourceLines.split(insertion.text), at: insertion.line)
+            let edited = try await run(SourceLines.join(lines) + test)
+            #expect(edited.status == 0, "\(SourceLines.join(lines))\n\(edited.stderr)")
+        }
+        // Nested in the body, as before, the star import does not even compile.
+        let star = try #require(python.extractSolution(from: ModuleImportTests.starImportAnswer, for: context))
+        let nested = try await run(context.program(withBody: "    from typing import *\n" + star.completion) + test)
+        #expect(nested.stderr.contains("SyntaxError"))
+    }
 }

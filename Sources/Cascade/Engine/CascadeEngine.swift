@@ -143,7 +143,8 @@ public struct CascadeEngine: CompletionEngine {
             tiers: attempts.map(\.report), tests: answering?.tests ?? [],
             totalCostUSD: attempts.reduce(0) { $0 + $1.report.costUSD },
             baselineCostUSD: baseline.usd, baselineIsEstimate: baseline.isEstimate,
-            latencyMs: milliseconds(since: start, clock), reason: reason, examples: answering?.report.examples)
+            latencyMs: milliseconds(since: start, clock), reason: reason, examples: answering?.report.examples,
+            imports: answering?.answer?.moduleImports)
     }
 
     /// When no candidate of the answering tier passed every example: the example to name

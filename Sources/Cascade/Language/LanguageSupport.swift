@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the engine needs to know about one programming language.
 ///
 /// The engine never looks at source text itself: it asks the language for the context at
@@ -41,6 +43,10 @@ public protocol LanguageSupport: Sendable {
     /// tests; empty when there are none. They are trusted: a candidate that fails one is
     /// never accepted.
     func examples(in context: CompletionContext) -> [UserExample]
+
+    /// Where `imports` (a candidate's `moduleImports`) go in the document `text`, and the
+    /// lines to insert there; nil when the document already has every one of them.
+    func moduleImportInsertion(of imports: [String], in text: String) -> ModuleImportInsertion?
 }
 
 extension LanguageSupport {
@@ -49,6 +55,14 @@ extension LanguageSupport {
 
     /// Languages that cannot read examples find none.
     public func examples(in context: CompletionContext) -> [UserExample] { [] }
+
+    /// The imports the document lacks (as lines, ignoring surrounding spaces), at its top.
+    public func moduleImportInsertion(of imports: [String], in text: String) -> ModuleImportInsertion? {
+        let lines = Set(SourceLines.split(text).map { $0.trimmingCharacters(in: .whitespaces) })
+        var seen = Set<String>()
+        let missing = imports.filter { !lines.contains($0.trimmingCharacters(in: .whitespaces)) && seen.insert($0).inserted }
+        return missing.isEmpty ? nil : ModuleImportInsertion(line: 0, text: SourceLines.join(missing))
+    }
 
     /// The test without any whitespace.
     public func deduplicationKey(for test: String) -> String {
@@ -79,12 +93,31 @@ public struct SolutionCandidate: Sendable, Equatable {
     /// The text that replaces `startLine..<endLine` of the document (the function body,
     /// indented, with any helpers and imports the model needed nested at its top).
     public var completion: String
-    /// The complete program run by the sandbox: context (imports, helpers, class) and the function.
+    /// The complete program run by the sandbox: context (imports, helpers, class) and the
+    /// function, with `moduleImports` at module level.
     public var program: String
+    /// Imports the completion needs that the language accepts only at module level (for
+    /// Python, `from m import *` and `from __future__ import …`), each as written, and not
+    /// already in the document's preamble; the editor inserts them at the top of the file.
+    public var moduleImports: [String]
 
-    public init(completion: String, program: String) {
+    public init(completion: String, program: String, moduleImports: [String] = []) {
         self.completion = completion
         self.program = program
+        self.moduleImports = moduleImports
+    }
+}
+
+/// Module-level lines to add to a document so that it has the imports a completion needs.
+public struct ModuleImportInsertion: Sendable, Equatable {
+    /// The 0-based line the text goes before; the document's line count means its end.
+    public var line: Int
+    /// Whole lines, each ending in a line break.
+    public var text: String
+
+    public init(line: Int, text: String) {
+        self.line = line
+        self.text = text
     }
 }
 

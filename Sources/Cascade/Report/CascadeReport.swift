@@ -36,12 +36,17 @@ public struct CascadeReport: Sendable, Equatable, Codable {
     /// The user's own examples (from the docstring) that the answer passed; nil when the
     /// function has none. They are not in `tests`, which holds the models' tests.
     public var examples: ExampleCounts?
+    /// Imports the completion needs at module level (the answer's `moduleImports`): the
+    /// editor inserts the ones the document lacks at the top of the file. Nil, never empty,
+    /// when there are none, so the JSON has no `imports` key then.
+    public var imports: [String]?
 
     public init(
         id: String, status: Status, language: String, entryPoint: String?, completion: String,
         acceptedTier: String?, tiers: [TierReport], tests: [String], totalCostUSD: Double,
         baselineCostUSD: Double, baselineIsEstimate: Bool, latencyMs: Int, reason: String? = nil,
-        examples: ExampleCounts? = nil
+        examples: ExampleCounts? = nil,
+        imports: [String]? = nil
     ) {
         self.id = id
         self.status = status
@@ -57,6 +62,7 @@ public struct CascadeReport: Sendable, Equatable, Codable {
         self.latencyMs = latencyMs
         self.reason = reason
         self.examples = examples
+        self.imports = imports?.isEmpty == true ? nil : imports
     }
 
     /// Share of the baseline not spent, in [0, 1]; nil when the baseline is zero.

@@ -7,9 +7,14 @@ public struct ReportFormatter: Sendable {
 
     // MARK: - Terminal
 
-    /// The completion, the per-tier table, tier errors, and the one-line summary.
+    /// The module-level imports it needs, the completion, the per-tier table, tier errors,
+    /// and the one-line summary.
     public func terminalText(_ report: CascadeReport) -> String {
-        var text = report.completion
+        var text = ""
+        if let imports = report.imports, !imports.isEmpty, !report.completion.isEmpty {
+            text += "at the top of the file:\n" + imports.map { $0 + "\n" }.joined() + "\nin place of the body:\n"
+        }
+        text += report.completion
         if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
         if !text.isEmpty { text += "\n" }
         if !report.tiers.isEmpty { text += table(report) }

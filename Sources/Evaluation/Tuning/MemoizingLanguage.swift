@@ -54,6 +54,10 @@ public final class MemoizingLanguage: LanguageSupport {
         base.examples(in: context)
     }
 
+    public func moduleImportInsertion(of imports: [String], in text: String) -> ModuleImportInsertion? {
+        base.moduleImportInsertion(of: imports, in: text)
+    }
+
     /// The value `cache` holds for `key`, computed once (outside the lock: two threads may
     /// both compute a missing value, and both get the same answer).
     private static func remembered<Value: Sendable>(

@@ -39,4 +39,9 @@ public struct InsertTestsArguments: Sendable, Hashable, Codable {
 public struct AcceptedArguments: Sendable, Hashable, Codable {
     /// The report's `id` (`data.cascade.id`).
     public var id: String
+    /// The document an inline completion went into, and the module-level imports it needs
+    /// (the report's `imports`): an inline item cannot carry a second edit, so accepting it
+    /// adds the ones the document still lacks with `workspace/applyEdit`. Absent otherwise.
+    public var uri: String?
+    public var imports: [String]?
 }

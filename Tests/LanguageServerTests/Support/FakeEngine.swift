@@ -16,6 +16,8 @@ final class FakeEngine: CompletionEngine {
         var passed = 12
         var tests = 12
         var status: CascadeReport.Status = .passed
+        /// The report's module-level imports.
+        var imports: [String]? = nil
         /// Hang (until cancelled) instead of answering.
         var hang = false
     }
@@ -82,7 +84,7 @@ final class FakeEngine: CompletionEngine {
                 score: 1, threshold: 1, accepted: script.status == .passed, promptTokens: 100, completionTokens: 200,
                 costUSD: script.costUSD, generationMs: 1, testMs: 1)],
             tests: ["assert add(1, 2) == 3", "assert add(0, 0) == 0"], totalCostUSD: script.costUSD,
-            baselineCostUSD: script.baselineUSD, baselineIsEstimate: true, latencyMs: 2)
+            baselineCostUSD: script.baselineUSD, baselineIsEstimate: true, latencyMs: 2, imports: script.imports)
     }
 }
 

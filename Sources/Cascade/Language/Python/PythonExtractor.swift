@@ -8,14 +8,25 @@ struct PythonExtractor {
 
     // MARK: - Solutions
 
+    /// The body for the completion; imports Python accepts only at module level (`from m
+    /// import *`, `from __future__ import …`) go to the top of the program and, through
+    /// `moduleImports`, to the top of the document, since nested they are a SyntaxError.
     func solution(from raw: String) -> SolutionCandidate? {
-        guard let entry = context.entryPoint, let body = body(from: raw, entry: entry) else { return nil }
-        return SolutionCandidate(completion: context.completionLead + body, program: context.program(withBody: body))
+        guard let entry = context.entryPoint, let extracted = extraction(from: raw, entry: entry, hoisting: true) else { return nil }
+        let program = PythonModuleImports.inserting(extracted.moduleImports, into: context.program(withBody: extracted.body))
+        return SolutionCandidate(
+            completion: context.completionLead + extracted.body, program: program, moduleImports: extracted.moduleImports)
     }
 
     /// The body for the entry point, indented for the document, with helpers and imports the
     /// model added nested at its top; nil when the output has no implementation.
     func body(from raw: String, entry: String) -> String? {
+        extraction(from: raw, entry: entry, hoisting: false)?.body
+    }
+
+    /// A body, and the imports the model added that must stay at module level (always empty
+    /// unless `hoisting`: otherwise they are nested with the rest).
+    private func extraction(from raw: String, entry: String, hoisting: Bool) -> (body: String, moduleImports: [String])? {
         // Every fenced block together (a stub copy in one and the implementation in another),
         // else the whole text.
         let blocks = CodeFences.blocks(in: raw)
@@ -50,13 +61,13 @@ struct PythonExtractor {
             guard !asBody.isEmpty, !asBody.allSatisfy(\.isPlaceholder) else { return nil }
         }
 
-        let helpers = helperLines(in: source, excluding: unitRange, entry: entry)
+        let (helpers, moduleImports) = helperLines(in: source, excluding: unitRange, entry: entry, hoisting: hoisting)
         var lines = helpers
         if !helpers.isEmpty { lines.append("") }
         lines += bodyLines
-        let joined = SourceLines.join(lines)
+        let joined = SourceLines.join(moduleImports + lines)
         guard PythonSyntaxCheck.problem(in: joined) == nil else { return nil }
-        return indented(lines)
+        return (indented(lines), moduleImports)
     }
 
     /// Body lines (dedented) of the definition at `index`; nil when it is only a placeholder.
@@ -80,11 +91,16 @@ struct PythonExtractor {
 
     /// Imports, definitions and constants the model added at top level, minus those the
     /// document already has; asserts, prints, calls and `if __name__` blocks are dropped.
-    private func helperLines(in source: PythonSource, excluding unit: Range<Int>?, entry: String) -> [String] {
+    /// When `hoisting`, imports that must stay at module level come back apart, each once,
+    /// future imports first.
+    private func helperLines(
+        in source: PythonSource, excluding unit: Range<Int>?, entry: String, hoisting: Bool
+    ) -> (nested: [String], moduleLevel: [String]) {
         let statements = source.statements
         let known = Set(context.preamble.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
         let knownNames = Set(PythonSource(context.preamble + context.promptCode).statements.compactMap(\.definedName))
         var lines: [String] = []
+        var moduleLevel: [String] = []
         var index = 0
         while index < statements.count {
             let statement = statements[index]
@@ -97,7 +113,10 @@ struct PythonExtractor {
                 continue
             }
             if statement.isImport {
-                if !known.contains(statement.text.trimmingCharacters(in: .whitespaces)) {
+                let text = statement.text.trimmingCharacters(in: .whitespaces)
+                if hoisting && statement.isModuleLevelImport {
+                    moduleLevel.append(text)
+                } else if !known.contains(text) {
                     lines += source.lines[statement.first...statement.last]
                 }
                 index += 1
@@ -120,7 +139,7 @@ struct PythonExtractor {
             }
             index = source.blockEnd(of: max(index, min(definition, statements.count - 1)))
         }
-        return lines
+        return (lines, PythonModuleImports.missing(moduleLevel, in: PythonSource(context.preamble)))
     }
 
     /// Lines indented for the document's body.

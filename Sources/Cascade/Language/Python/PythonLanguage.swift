@@ -47,6 +47,11 @@ public struct PythonLanguage: LanguageSupport {
         PythonExamples(context: context).all()
     }
 
+    /// After a shebang, encoding line, module docstring and existing future imports.
+    public func moduleImportInsertion(of imports: [String], in text: String) -> ModuleImportInsertion? {
+        PythonModuleImports.insertion(of: imports, in: text)
+    }
+
     /// `compile` of the enclosing definition with the completion in place; never executes it.
     public func syntaxCheckProgram(for completion: String, in context: CompletionContext) -> String? {
         let inserted = completion.hasPrefix(context.completionLead)

@@ -20,6 +20,21 @@ struct PythonSource {
         var isDecorator: Bool { text.hasPrefix("@") }
         var isImport: Bool { text.hasPrefix("import ") || text.hasPrefix("from ") }
 
+        /// `from __future__ import …`: Python accepts it only at the top of a module.
+        var isFutureImport: Bool { importWords.count >= 3 && importWords[0] == "from" && importWords[1] == "__future__" }
+
+        /// `from m import *` or `from __future__ import …`: Python accepts them only at
+        /// module level, so they cannot be nested in a function body.
+        var isModuleLevelImport: Bool {
+            isFutureImport || (importWords.count == 4 && importWords[0] == "from" && importWords[2] == "import" && importWords[3] == "*")
+        }
+
+        /// The words of an import statement, comments and brackets aside; empty for other statements.
+        private var importWords: [Substring] {
+            guard isImport else { return [] }
+            return PythonScanner.stripComment(text).split { $0.isWhitespace || $0 == "(" || $0 == ")" || $0 == "\\" }
+        }
+
         /// The name after `def`/`class`, if this is one.
         var definedName: String? {
             var rest = Substring(text)
