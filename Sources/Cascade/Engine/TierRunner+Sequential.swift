@@ -21,7 +21,8 @@ extension TierRunner {
         }
 
         // The first candidate, and the model's tests when the rule needs them, at once.
-        let needsTests = (examples.isEmpty || tier.threshold > 0) && tier.testSampleCount > 0
+        // k = 0 is one greedy answer and no tests of its own, as with batch sampling.
+        let needsTests = (examples.isEmpty || tier.threshold > 0) && tier.samples > 0 && tier.testSampleCount > 0
         let first: Result<GenerationResult, any Error>
         var testOutcome: Result<GenerationResult, any Error>?
         if needsTests {
