@@ -49,7 +49,21 @@ import Testing
         let markdown = formatter.markdown(Self.passed)
         #expect(markdown.hasPrefix("**✓ 12/12 tests · small · $0.00003**"))
         #expect(markdown.contains("| tier | model | samples |"))
-        #expect(markdown.contains("| small | qwen2.5-coder-0.5b-instruct | 3 | 12 | 12 | 1.00/1.00 | yes | 420+610 | $0.0000305 | 8.2 s |"))
+        #expect(markdown.contains("| small | qwen2.5-coder-0.5b-instruct | 3 | - | 12 | 12 | 1.00/1.00 | yes | 420+610 | $0.0000305 | 8.2 s |"))
+    }
+
+    @Test func theUsersExamplesAreShownApartFromTheModelsTests() {
+        var report = Self.passed
+        report.examples = ExampleCounts(passed: 3, total: 3)
+        report.tiers[0].examples = ExampleCounts(passed: 3, total: 3)
+        report.tiers[0].candidates = 2
+        report.tiers[0].bestPassed = 9
+        #expect(formatter.detail(report) == "✓ 3/3 your examples · 9/12 model tests · small · $0.00003")
+        #expect(formatter.summary(report).contains("accepted at small · 3/3 your examples · 9/12 model tests"))
+        #expect(formatter.table(report).contains("2 of 3"), "a sequential tier that stopped early says how many it wrote")
+        report.status = .unverified
+        report.examples = ExampleCounts(passed: 1, total: 2)
+        #expect(formatter.detail(report).hasPrefix("? unverified · 1/2 your examples · 9/12 model tests · small"))
     }
 
     @Test func dollarsKeepSignificantDigitsBelowACent() {

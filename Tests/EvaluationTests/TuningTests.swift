@@ -89,11 +89,17 @@ private struct ArithmeticJudge: TestExecutor {
 
     @Test func theGridHoldsEveryKAndLUpToTheRecordedOnesAndGreedyOnlyLast() {
         let grid = PolicyGrid(base: config)
-        // small alone: 4·3 + greedy; large alone: 2·2 + greedy; small → large: 4·3 · (2·2 + greedy).
-        #expect(grid.chains.count == 13 + 5 + 12 * 5)
+        let batch = grid.chains.filter { $0.first?.sampling == .batch }
+        let sequential = grid.chains.filter { $0.first?.sampling == .sequential }
+        // Batch: small alone 4·3 + greedy; large alone 2·2 + greedy; small → large 4·3 · (2·2 + greedy).
+        #expect(batch.count == 13 + 5 + 12 * 5)
         #expect(grid.chains.allSatisfy { chain in chain.dropLast().allSatisfy { $0.samples > 0 } })
         #expect(grid.chains.first == [TierSetting(tier: 0, samples: 4, testLines: 3)], "largest first, so sandbox runs cover the smaller ones")
-        #expect(grid.policies.count == 13 + 5 + 12 * 5 * grid.thresholds.count)
+        // Sequential: every k up to the recorded one, each θ, the recorded l.
+        let θ = grid.sequentialThresholds.count
+        #expect(sequential.count == 4 * θ + 2 * θ + 4 * θ * 2 * θ)
+        #expect(sequential.allSatisfy { chain in chain.allSatisfy { $0.threshold != nil && $0.testLines == (config.tiers[$0.tier].testLines) } })
+        #expect(grid.policies.count == 13 + 5 + 12 * 5 * grid.thresholds.count + sequential.count)
     }
 
     /// The table's claim: one run per chain gives every threshold's outcome exactly.

@@ -43,7 +43,7 @@ import Testing
         #expect(item["detail"] == "✓ 12/12 tests · small · $0.00003")
         #expect(item["label"] == "return a + b")
         let documentation = try #require(item["documentation"]?["value"]?.stringValue)
-        #expect(documentation.contains("| small | fake-small | 3 | 12 | 12 | 1.00/1.00 | yes |"))
+        #expect(documentation.contains("| small | fake-small | 3 | - | 12 | 12 | 1.00/1.00 | yes |"))
         #expect(item["textEdit"]?["range"] == ["start": ServerHarness.position(3, 0), "end": ServerHarness.position(3, 8)])
         #expect(item["textEdit"]?["newText"] == "    return a + b")
         #expect(item["data"]?["cascade"]?["totalCostUSD"]?.doubleValue == 0.00003)
