@@ -1,6 +1,25 @@
 import Cascade
 import Foundation
 
+/// A problem with its hidden test as HumanEval has it and without the cases the prompt's
+/// own examples already show, prepared once: reading the examples parses the prompt, and a
+/// problem is checked once per setting (per chain when tuning).
+public struct JudgedProblem: Sendable {
+    public let problem: Problem
+    /// The hidden test with every such case removed, so an answer is also judged on cases
+    /// the cascade never saw; nil when nothing is left.
+    public let hiddenTestWithoutExamples: String?
+
+    public init(_ problem: Problem) {
+        self.problem = problem
+        let python = PythonLanguage()
+        let examples = python.functionContext(named: problem.entryPoint, in: problem.prompt).map(python.examples(in:)) ?? []
+        hiddenTestWithoutExamples = HiddenTestWithoutExamples.removingExamples(
+            from: problem.test, entryPoint: problem.entryPoint, examples: examples
+        ).map { $0 + "\ncheck(\(problem.entryPoint))\n" }
+    }
+}
+
 /// Runs the cascade and each tier alone over problems and checks every answer against the
 /// problem's hidden test.
 public struct EvaluationRunner: Sendable {
@@ -62,7 +81,7 @@ public struct EvaluationRunner: Sendable {
                 try await finished(problem)
                 continue
             }
-            for outcome in try await evaluate(problem, settings: engines) {
+            for outcome in try await evaluate(JudgedProblem(problem), settings: engines) {
                 outcomes[outcome.setting, default: []].append(outcome)
             }
             outcomes["oracle", default: []].append(oracle(for: problem, outcomes: outcomes))
@@ -96,7 +115,7 @@ public struct EvaluationRunner: Sendable {
     /// The single-tier settings go first, one task per tier, so that every tier's model
     /// works at once (a local pair uses both cores); the settings that combine tiers run
     /// after them and find those answers in the recording.
-    func evaluate(_ problem: Problem, settings: [Setting]) async throws -> [ProblemOutcome] {
+    func evaluate(_ problem: JudgedProblem, settings: [Setting]) async throws -> [ProblemOutcome] {
         var results: [String: ProblemOutcome] = [:]
         let byTier = Dictionary(grouping: settings.filter { $0.config.tiers.count == 1 }, by: { $0.config.tiers[0].name })
         try await withThrowingTaskGroup(of: [ProblemOutcome].self) { group in
@@ -120,8 +139,9 @@ public struct EvaluationRunner: Sendable {
     }
 
     /// Runs one setting on one problem and checks its answer.
-    func evaluate(_ problem: Problem, setting: String, engine: any CompletionEngine) async throws -> ProblemOutcome {
-        let (report, passed, passedWithoutExamples) = try await check(problem, engine: engine)
+    func evaluate(_ judged: JudgedProblem, setting: String, engine: any CompletionEngine) async throws -> ProblemOutcome {
+        let problem = judged.problem
+        let (report, passed, passedWithoutExamples) = try await check(judged, engine: engine)
         let outputCost = report.tiers.reduce(0.0) { sum, tier in
             sum + Double(tier.completionTokens) * price(of: tier.name).outputPerMillion / 1_000_000
         }
@@ -134,27 +154,18 @@ public struct EvaluationRunner: Sendable {
     /// Runs an engine on a problem: its report, whether the returned code passed the hidden
     /// test, and whether it passed the hidden test without the examples' cases (nil when
     /// none is left).
-    func check(_ problem: Problem, engine: any CompletionEngine) async throws
+    func check(_ judged: JudgedProblem, engine: any CompletionEngine) async throws
         -> (report: CascadeReport, passed: Bool, passedWithoutExamples: Bool?) {
+        let problem = judged.problem
         let result = try await engine.complete(Self.request(for: problem)) { _ in }
         let program = Self.apply(result, to: problem.prompt)
         let answered = !result.report.completion.isEmpty
         let passed = answered ? try await passesHiddenTest(problem, program: program) : false
         var passedWithoutExamples: Bool?
-        if let reduced = Self.hiddenTestWithoutExamples(problem) {
+        if let reduced = judged.hiddenTestWithoutExamples {
             passedWithoutExamples = answered ? try await passes(reduced, program: program) : false
         }
         return (result.report, passed, passedWithoutExamples)
-    }
-
-    /// The hidden test with every case the prompt's own examples already show removed, so
-    /// an answer is also judged on cases the cascade never saw; nil when nothing is left.
-    static func hiddenTestWithoutExamples(_ problem: Problem) -> String? {
-        let python = PythonLanguage()
-        let examples = python.functionContext(named: problem.entryPoint, in: problem.prompt).map(python.examples(in:)) ?? []
-        guard let test = HiddenTestWithoutExamples.removingExamples(
-            from: problem.test, entryPoint: problem.entryPoint, examples: examples) else { return nil }
-        return test + "\ncheck(\(problem.entryPoint))\n"
     }
 
     /// The models' and the sandbox's own time, so a replay reports what the recording measured.

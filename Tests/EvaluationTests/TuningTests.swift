@@ -111,7 +111,7 @@ private struct ArithmeticJudge: TestExecutor {
         for policy in grid.policies {
             let engine = CascadeEngine(config: policy.config(from: config), models: VaryingProvider(), executor: ArithmeticJudge(), cache: nil)
             for index in problems.indices {
-                let (report, passed, _) = try await runner.check(problems[index], engine: engine)
+                let (report, passed, _) = try await runner.check(JudgedProblem(problems[index]), engine: engine)
                 let fromTable = table.outcome(of: policy, problem: index)
                 #expect(fromTable.passedHiddenTest == passed, "\(policy.name(in: config)) on \(index)")
                 #expect(fromTable.tiers.map(\.name) == report.tiers.map(\.name), "\(policy.name(in: config))")

@@ -81,8 +81,9 @@ public struct ChainTable: Sendable {
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let perProblem = try await concurrentMap(count: problems.count, width: width, finished: { progress($0, problems.count) }) { index in
             var runs: [ChainRun] = []
+            let judged = JudgedProblem(problems[index])
             for (_, engine) in engines {
-                let (report, passed, passedWithoutExamples) = try await runner.check(problems[index], engine: engine)
+                let (report, passed, passedWithoutExamples) = try await runner.check(judged, engine: engine)
                 runs.append(ChainRun(
                     passedHiddenTest: passed, passedWithoutExamples: passedWithoutExamples,
                     tiers: report.tiers.map {
