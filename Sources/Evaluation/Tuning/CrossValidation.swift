@@ -31,11 +31,7 @@ public struct CrossValidation: Sendable {
         let table = tuner.table
         let count = table.taskIDs.count
         let foldCount = max(2, min(folds, count))
-        var generator = SplitMix64(seed: tuner.seed)
-        var shuffled = Array(0..<count)
-        for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
-            shuffled.swapAt(i, Int(generator.next() % UInt64(i + 1)))
-        }
+        let shuffled = tuner.shuffledProblems
         let largest = CascadePolicy.alone(tier: table.base.tiers.count - 1, in: table.base)
         var results: [Fold] = []
         var pooled = PolicyScore(policy: largest, name: "cross-validated choice", passed: 0, problems: 0,

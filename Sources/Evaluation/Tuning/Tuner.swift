@@ -22,14 +22,20 @@ public struct Tuner: Sendable {
 
     /// Problem indices for choosing and for judging: a seeded shuffle, so every run splits alike.
     public var split: (validation: [Int], heldOut: [Int]) {
+        let shuffled = shuffledProblems
+        let count = shuffled.isEmpty ? 0 : min(shuffled.count, max(1, Int((Double(shuffled.count) * validationShare).rounded())))
+        return (Array(shuffled.prefix(count)).sorted(), Array(shuffled.dropFirst(count)).sorted())
+    }
+
+    /// Every problem index in a seeded order, the same on every machine: Fisher–Yates by
+    /// hand, since the standard library's shuffle may change between versions.
+    var shuffledProblems: [Int] {
         var generator = SplitMix64(seed: seed)
         var shuffled = Array(table.taskIDs.indices)
-        // Fisher–Yates by hand: the standard library's shuffle may change between versions.
         for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
             shuffled.swapAt(i, Int(generator.next() % UInt64(i + 1)))
         }
-        let count = shuffled.isEmpty ? 0 : min(shuffled.count, max(1, Int((Double(shuffled.count) * validationShare).rounded())))
-        return (Array(shuffled.prefix(count)).sorted(), Array(shuffled.dropFirst(count)).sorted())
+        return shuffled
     }
 
     /// What tuning found.
