@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Processes", "Cascade"]),
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "TestSupport"]),
         .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "Cascade", "TestSupport", "Processes"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Cascade"], exclude: ["Recordings"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Cascade", "TestSupport"], exclude: ["Recordings"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "Cascade", "TestSupport"]),
         // The real `cascade` binary run as a user runs it.

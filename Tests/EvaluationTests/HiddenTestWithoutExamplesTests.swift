@@ -1,6 +1,7 @@
 import Cascade
 @testable import Evaluation
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct HiddenTestWithoutExamplesTests {
@@ -125,8 +126,8 @@ import Testing
                     print(problem["task"], type(error).__name__, error)
             """
         let outcome = try await runPython(script, data: data)
-        #expect(outcome.status == 0, "\(outcome.error)")
-        #expect(outcome.output.isEmpty, "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.isEmpty, "\(outcome.standardOutput)")
     }
 }
 
@@ -136,34 +137,10 @@ private let examplesPython: String? = {
     return path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }()
 
-/// Runs python3 on `script` with one argument, a file holding `data` as JSON; awaits it without
-/// holding a cooperative-pool thread (`waitUntilExit` would).
-private func runPython(_ script: String, data: Any) async throws -> (status: Int32, output: String, error: String) {
-    let base = NSTemporaryDirectory() + "cascade-hidden-\(UUID().uuidString)"
-    let (input, outputFile, errorFile) = (base + ".json", base + ".out", base + ".err")
+/// Runs python3 on `script` with one argument, a file holding `data` as JSON.
+private func runPython(_ script: String, data: Any) async throws -> ChildCommand.Outcome {
+    let input = NSTemporaryDirectory() + "cascade-hidden-\(UUID().uuidString).json"
     try JSONSerialization.data(withJSONObject: data).write(to: URL(fileURLWithPath: input))
-    _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
-    defer { for file in [input, outputFile, errorFile] { try? FileManager.default.removeItem(atPath: file) } }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: examplesPython!)
-    process.arguments = ["-c", script, input]
-    process.standardInput = FileHandle.nullDevice
-    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
-    let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
-    process.standardOutput = output
-    process.standardError = errors
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-        }
-    }
-    try output.close()
-    try errors.close()
-    return (status, (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? "",
-            (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
+    defer { try? FileManager.default.removeItem(atPath: input) }
+    return try await ChildCommand.run(examplesPython!, ["-c", script, input])
 }
