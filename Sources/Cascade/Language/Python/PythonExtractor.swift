@@ -236,15 +236,7 @@ struct PythonExtractor {
             let prefix = "self.\(method)("
             guard text.hasPrefix(prefix), text.hasSuffix(")"), PythonSyntaxCheck.problem(in: text) == nil else { continue }
             let inner = String(text.dropFirst(prefix.count).dropLast())
-            var arguments: [String] = []
-            var rest = Substring(inner)
-            while let comma = PythonScanner.firstOutside(String(rest), where: { char, depth in char == "," && depth == 0 }) {
-                let head = String(rest)[..<comma]
-                arguments.append(head.trimmingCharacters(in: .whitespaces))
-                rest = String(rest)[String(rest).index(after: comma)...]
-            }
-            arguments.append(rest.trimmingCharacters(in: .whitespaces))
-            arguments.removeAll { $0.isEmpty }
+            let arguments = PythonCalls.topLevelPieces(of: inner, separator: ",").filter { !$0.isEmpty }
             switch method {
             case "assertEqual" where arguments.count >= 2: return "assert \(arguments[0]) == \(arguments[1])"
             case "assertTrue" where !arguments.isEmpty: return "assert \(arguments[0])"
