@@ -21,12 +21,17 @@ struct PythonSource {
         var isImport: Bool { text.hasPrefix("import ") || text.hasPrefix("from ") }
 
         /// `from __future__ import …`: Python accepts it only at the top of a module.
-        var isFutureImport: Bool { importWords.count >= 3 && importWords[0] == "from" && importWords[1] == "__future__" }
+        var isFutureImport: Bool { Self.isFutureImport(importWords) }
 
         /// `from m import *` or `from __future__ import …`: Python accepts them only at
         /// module level, so they cannot be nested in a function body.
         var isModuleLevelImport: Bool {
-            isFutureImport || (importWords.count == 4 && importWords[0] == "from" && importWords[2] == "import" && importWords[3] == "*")
+            let words = importWords
+            return Self.isFutureImport(words) || (words.count == 4 && words[0] == "from" && words[2] == "import" && words[3] == "*")
+        }
+
+        private static func isFutureImport(_ words: [Substring]) -> Bool {
+            words.count >= 3 && words[0] == "from" && words[1] == "__future__"
         }
 
         /// The words of an import statement, comments and brackets aside; empty for other statements.
