@@ -46,6 +46,21 @@ enum PythonCalls {
         return nil
     }
 
+    /// The offsets of masked text outside every bracket (the brackets themselves left out); a
+    /// stray closing bracket leaves what follows it inside.
+    static func topLevelOffsets(in masked: [Character]) -> [Int] {
+        var depth = 0
+        var offsets: [Int] = []
+        for index in masked.indices {
+            switch masked[index] {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            default: if depth == 0 { offsets.append(index) }
+            }
+        }
+        return offsets
+    }
+
     /// Every call of `name` as a whole identifier, not an attribute (`x.name(` is not one),
     /// spaces allowed before the parenthesis; a call left open is not counted.
     static func calls(of name: String, in masked: [Character], attribute: Bool = false) -> [Call] {

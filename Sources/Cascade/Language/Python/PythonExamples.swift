@@ -182,20 +182,13 @@ extension PythonExamples {
         /// `LEFT == RIGHT` at the top level of `code`.
         static func comparison(in code: String) -> (String, String)? {
             let chars = PythonCalls.masked(code).chars
-            var depth = 0
-            for index in chars.indices {
-                switch chars[index] {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "=" where depth == 0 && index > 0 && index + 2 < chars.count && chars[index + 1] == "="
-                    && !"=!<>".contains(chars[index - 1]) && chars[index + 2] != "=":
-                    let original = Array(code)
-                    return (String(original[..<index]).trimmingCharacters(in: .whitespaces),
-                            String(original[(index + 2)...]).trimmingCharacters(in: .whitespaces))
-                default: break
-                }
-            }
-            return nil
+            guard let index = PythonCalls.topLevelOffsets(in: chars).first(where: { index in
+                chars[index] == "=" && index > 0 && index + 2 < chars.count && chars[index + 1] == "="
+                    && !"=!<>".contains(chars[index - 1]) && chars[index + 2] != "="
+            }) else { return nil }
+            let original = Array(code)
+            return (String(original[..<index]).trimmingCharacters(in: .whitespaces),
+                    String(original[(index + 2)...]).trimmingCharacters(in: .whitespaces))
         }
 
         // MARK: Example lines
@@ -442,18 +435,10 @@ extension PythonExamples {
         /// The text after the last `=` (not `==`, `<=`, …) outside brackets and strings.
         static func afterLastAssignment(_ text: String) -> String? {
             let chars = PythonCalls.masked(text).chars
-            var depth = 0
-            var found: Int?
-            for index in chars.indices {
-                switch chars[index] {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "=" where depth == 0:
-                    let before: Character = index > 0 ? chars[index - 1] : " "
-                    let after: Character = index + 1 < chars.count ? chars[index + 1] : " "
-                    if !"=!<>:".contains(before) && after != "=" { found = index }
-                default: break
-                }
+            let found = PythonCalls.topLevelOffsets(in: chars).last { index in
+                let before: Character = index > 0 ? chars[index - 1] : " "
+                let after: Character = index + 1 < chars.count ? chars[index + 1] : " "
+                return chars[index] == "=" && !"=!<>:".contains(before) && after != "="
             }
             return found.map { String(Array(text)[($0 + 1)...]).trimmingCharacters(in: .whitespaces) }
         }
@@ -471,16 +456,7 @@ extension PythonExamples {
         private func leadingValue(_ text: String) -> String? {
             let chars = Array(text)
             let masked = PythonCalls.masked(text).chars
-            var depth = 0
-            var cuts: [Int] = []
-            for index in masked.indices {
-                switch masked[index] {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case " " where depth == 0 && chars[index] == " ": cuts.append(index)
-                default: break
-                }
-            }
+            let cuts = PythonCalls.topLevelOffsets(in: masked).filter { masked[$0] == " " && chars[$0] == " " }
             for cut in cuts {
                 let head = String(chars[..<cut]).trimmingCharacters(in: .whitespaces)
                 let tail = String(chars[cut...]).trimmingCharacters(in: .whitespaces)
