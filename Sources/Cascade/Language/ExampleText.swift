@@ -1,6 +1,20 @@
-/// What every language's example reader does alike with the text of an example: join the
-/// lines it spans, and say how closely a computed float must match a written one.
+/// What every language's example reader does alike with the text of an example: walk the
+/// comment's lines, join the lines an example spans, and say how closely a computed float
+/// must match a written one.
 enum ExampleText {
+    /// Every example `example(index, lines)` finds, each read from the line after the one
+    /// before it ended (at least one line on).
+    static func read<Found>(_ lines: [String], example: (Int, [String]) -> (Found?, Int)) -> [Found] {
+        var found: [Found] = []
+        var index = 0
+        while index < lines.count {
+            let (example, next) = example(index, lines)
+            if let example { found.append(example) }
+            index = max(next, index + 1)
+        }
+        return found
+    }
+
     /// Lines (each trimmed) joined by one space, none after an opening bracket or before a
     /// closing one, so that `f([` and `1])` read `f([1])`.
     static func joined(_ lines: [String]) -> String {

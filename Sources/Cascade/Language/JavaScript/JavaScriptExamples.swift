@@ -20,16 +20,10 @@ struct JavaScriptExamples {
         let reader = Reader(context: context, entry: entry)
         let lines = Self.contentLines(of: docstring)
         var seen = Set<String>()
-        var examples: [UserExample] = []
-        var index = 0
-        while index < lines.count {
-            let (example, next) = reader.example(at: index, in: lines)
-            if let example, seen.insert(JavaScriptExtractor.key(example.call)).inserted {
-                examples.append(UserExample(call: example.call, expected: example.expected, test: Self.test(call: example.call, expected: example.expected)))
-            }
-            index = max(next, index + 1)
+        return ExampleText.read(lines, example: reader.example(at:in:)).compactMap { example in
+            guard seen.insert(JavaScriptExtractor.key(example.call)).inserted else { return nil }
+            return UserExample(call: example.call, expected: example.expected, test: Self.test(call: example.call, expected: example.expected))
         }
-        return examples
     }
 
     /// `assert.strictEqual(CALL, EXPECTED);`, `assert.deepStrictEqual` for an array, an object or

@@ -24,13 +24,7 @@ struct PythonExamples {
               let docstring = context.docstring else { return [] }
         let reader = Reader(context: context, entry: entry)
         let lines = Self.contentLines(of: docstring)
-        var found: [Found] = []
-        var index = 0
-        while index < lines.count {
-            let (example, next) = reader.example(at: index, in: lines)
-            if let example { found.append(example) }
-            index = max(next, index + 1)
-        }
+        var found = ExampleText.read(lines, example: reader.example(at:in:))
         if reader.definesSequence(lines), let last = found.last.map({ Self.kind(of: $0.expected) }) {
             // `tri(n) = tri(n - 1) + …` describes a sequence with the function's name, and its
             // `tri(4) = 3` lines may be terms of that sequence rather than what the function
