@@ -127,37 +127,35 @@ public struct PolicyGrid: Sendable {
     ) {
         self.thresholds = thresholds
         self.sequentialThresholds = Array(Set(sequentialThresholds + base.tiers.map(\.threshold))).sorted()
-        let tierCount = base.tiers.count
-        var chains: [[TierSetting]] = []
-        for mask in 1..<(1 << tierCount) {
-            let tiers = (0..<tierCount).filter { mask & (1 << $0) != 0 }
-            var partial: [[TierSetting]] = [[]]
-            for (position, tier) in tiers.enumerated() {
-                let isLast = position == tiers.count - 1
-                // A tier configured greedy keeps that setting wherever it stands.
-                let options = Self.settings(of: tier, in: base, greedyAllowed: isLast || base.tiers[tier].samples == 0)
-                partial = partial.flatMap { prefix in options.map { prefix + [$0] } }
-            }
-            chains += partial
+        // Batch: every (k, l) up to the recorded ones per tier.
+        let batch = Self.chains(tierCount: base.tiers.count) { tier, isLast in
+            // A tier configured greedy keeps that setting wherever it stands.
+            Self.settings(of: tier, in: base, greedyAllowed: isLast || base.tiers[tier].samples == 0)
         }
         // Sequential sampling: every tier asks for at most k candidates (k ≤ what the
         // recording holds), keeps its recorded l, and stops at the first its θ accepts.
-        let sequential = self.sequentialThresholds
-        for mask in 1..<(1 << tierCount) {
+        let sequential = Self.chains(tierCount: base.tiers.count) { [thresholds = self.sequentialThresholds] tier, _ in
+            let recorded = base.tiers[tier]
+            return stride(from: Self.sequentialLimit(of: recorded, recordedIn: base.sampling), through: 1, by: -1).flatMap { samples in
+                thresholds.map { TierSetting(tier: tier, samples: samples, testLines: max(recorded.testLines, 1),
+                                             sampling: .sequential, threshold: $0) }
+            }
+        }
+        chains = batch + sequential
+    }
+
+    /// Every non-empty sequence of tiers in cost order, each tier with every one of its
+    /// `options` (given whether it is the sequence's last).
+    static func chains(tierCount: Int, options: (_ tier: Int, _ isLast: Bool) -> [TierSetting]) -> [[TierSetting]] {
+        (1..<(1 << tierCount)).flatMap { mask -> [[TierSetting]] in
             let tiers = (0..<tierCount).filter { mask & (1 << $0) != 0 }
             var partial: [[TierSetting]] = [[]]
-            for tier in tiers {
-                let recorded = base.tiers[tier]
-                let limit = Self.sequentialLimit(of: recorded, recordedIn: base.sampling)
-                let options = stride(from: limit, through: 1, by: -1).flatMap { samples in
-                    sequential.map { TierSetting(tier: tier, samples: samples, testLines: max(recorded.testLines, 1),
-                                                 sampling: .sequential, threshold: $0) }
-                }
-                partial = partial.flatMap { prefix in options.map { prefix + [$0] } }
+            for (position, tier) in tiers.enumerated() {
+                let choices = options(tier, position == tiers.count - 1)
+                partial = partial.flatMap { prefix in choices.map { prefix + [$0] } }
             }
-            chains += partial
+            return partial
         }
-        self.chains = chains
     }
 
     /// The most candidates a sequential setting can replay: a batch recording of k samples
