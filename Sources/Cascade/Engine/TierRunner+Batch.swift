@@ -6,20 +6,12 @@ extension TierRunner {
         let generationStart = clock.now
         let k = tier.samples
 
-        // Solutions and tests are requested at once; either may fail without losing the other.
         let solutionOutcome: Result<GenerationResult, any Error>
         var testOutcome: Result<GenerationResult, any Error>?
         do {
             let model = try await models.model(for: tier)
             let solutions = solutionRequest(samples: max(k, 1), temperature: k == 0 ? 0 : tier.temperature)
-            if k == 0 || tier.testSampleCount == 0 {
-                solutionOutcome = await Self.capture { try await model.generate(solutions) }
-            } else {
-                let tests = testRequest()
-                async let solutionTask = Self.capture { try await model.generate(solutions) }
-                async let testTask = Self.capture { try await model.generate(tests) }
-                (solutionOutcome, testOutcome) = await (solutionTask, testTask)
-            }
+            (solutionOutcome, testOutcome) = await generate(solutions, withTests: k > 0 && tier.testSampleCount > 0, from: model)
         } catch {
             solutionOutcome = .failure(error)
         }

@@ -23,17 +23,7 @@ extension TierRunner {
         // The first candidate, and the model's tests when the rule needs them, at once.
         // k = 0 is one greedy answer and no tests of its own, as with batch sampling.
         let needsTests = (examples.isEmpty || tier.threshold > 0) && tier.samples > 0 && tier.testSampleCount > 0
-        let first: Result<GenerationResult, any Error>
-        var testOutcome: Result<GenerationResult, any Error>?
-        if needsTests {
-            let (solution, tests) = (candidateRequest(0), testRequest())
-            async let solutionTask = Self.capture { try await model.generate(solution) }
-            async let testTask = Self.capture { try await model.generate(tests) }
-            (first, testOutcome) = await (solutionTask, testTask)
-        } else {
-            let solution = candidateRequest(0)
-            first = await Self.capture { try await model.generate(solution) }
-        }
+        let (first, testOutcome) = await generate(candidateRequest(0), withTests: needsTests, from: model)
         if case .failure(let error) = testOutcome { try rethrowIfItEndsTheRequest(error) }
         let testSamples = try? testOutcome?.get()
         let tests = inheritedTests + ownTests(from: testSamples, inherited: inheritedTests)

@@ -74,6 +74,17 @@ struct TierRunner: Sendable {
                                  maxTokens: tier.maxTokens, stop: prompt.stop(for: tier.api))
     }
 
+    /// Asks for `solution` and, when `withTests`, this tier's test samples at once; either
+    /// may fail without losing the other.
+    func generate(_ solution: GenerationRequest, withTests: Bool, from model: any CodeModel) async
+        -> (solution: Result<GenerationResult, any Error>, tests: Result<GenerationResult, any Error>?) {
+        guard withTests else { return (await Self.capture { try await model.generate(solution) }, nil) }
+        let tests = testRequest()
+        async let solutionTask = Self.capture { try await model.generate(solution) }
+        async let testTask = Self.capture { try await model.generate(tests) }
+        return await (solutionTask, testTask)
+    }
+
     /// This tier's own tests from its test samples: the first l of each, none already known.
     func ownTests(from samples: GenerationResult?, inherited: [String]) -> [String] {
         let prompt = testPrompt
