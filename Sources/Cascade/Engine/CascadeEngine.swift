@@ -147,13 +147,12 @@ public struct CascadeEngine: CompletionEngine {
             imports: answering?.answer?.moduleImports)
     }
 
-    /// When no candidate of the answering tier passed every example: the example to name
-    /// (one nothing satisfied if there is one), since the example itself may be wrong.
+    /// When no candidate of the answering tier passed every example (its answer, the
+    /// closest one, did not): the example to name (one nothing satisfied if there is one),
+    /// since the example itself may be wrong.
     private static func unsatisfiedExample(in attempt: TierRunner.Attempt, examples: [UserExample]) -> String? {
         guard let counts = attempt.report.examples, counts.passed < counts.total,
-              !attempt.examplePasses.contains(where: { !$0.contains(false) }),
-              let column = ExampleRule.leastSatisfied(attempt.examplePasses, examples: examples.count) else { return nil }
-        let satisfied = attempt.examplePasses.filter { column < $0.count && $0[column] }.count
+              let (column, satisfied) = ExampleRule.leastSatisfied(attempt.examplePasses, examples: examples.count) else { return nil }
         let written = attempt.examplePasses.count
         let who = satisfied == 0 ? "none of the \(written) candidate(s)" : "only \(satisfied) of \(written) candidate(s), none passing every example,"
         return "\(who) of '\(attempt.report.name)' satisfied your example `\(examples[column].call)` → \(examples[column].expected); the answer is unverified (check the example: it may be the one that is wrong)"

@@ -43,11 +43,12 @@ public enum ExampleRule {
         }
     }
 
-    /// The first example that no candidate passes (the one to name when nothing could be
-    /// accepted), else the one passed by the fewest candidates; nil without examples.
-    public static func leastSatisfied(_ passes: [[Bool]], examples: Int) -> Int? {
+    /// The example passed by the fewest candidates, the first of them on a tie (the one to
+    /// name when nothing could be accepted), and how many passed it; nil without examples.
+    public static func leastSatisfied(_ passes: [[Bool]], examples: Int) -> (example: Int, passedBy: Int)? {
         guard examples > 0 else { return nil }
         let counts = (0..<examples).map { column in passes.filter { column < $0.count && $0[column] }.count }
-        return counts.indices.min { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
+        let least = counts.indices.min { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }!
+        return (least, counts[least])
     }
 }
