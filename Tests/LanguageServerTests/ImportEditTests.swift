@@ -81,12 +81,9 @@ import Testing
     @Test func theGenerateCommandAppliesTheImportEditWithTheBody() async throws {
         let harness = harness()
         try await harness.start()
-        let result = try await harness.client.request("workspace/executeCommand", [
-            "command": "cascade.generateFromDocstring", "arguments": [["uri": .string(ServerHarness.uri), "line": 0]],
-        ]).get()
+        let (result, changes) = try await harness.generateFromDocstring()
         #expect(result["applied"] == true)
-        let apply = try #require(harness.client.serverRequests.first { $0.method == "workspace/applyEdit" })
-        let edits = try #require(apply.params?["edit"]?["changes"]?[ServerHarness.uri]?.arrayValue)
+        let edits = try #require(changes?.arrayValue)
         #expect(edits.count == 2)
         #expect(edits.first == Self.importEdit)
         #expect(edits.last?["newText"] == "    return a + b\n")

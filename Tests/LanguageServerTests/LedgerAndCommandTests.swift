@@ -87,12 +87,9 @@ import Testing
     @Test func generateCommandAppliesTheEditThroughTheClient() async throws {
         let harness = ServerHarness()
         try await harness.start()
-        let result = try await harness.client.request("workspace/executeCommand", [
-            "command": "cascade.generateFromDocstring", "arguments": [["uri": .string(ServerHarness.uri), "line": 0]],
-        ]).get()
+        let (result, edits) = try await harness.generateFromDocstring()
         #expect(result["applied"] == true)
-        let apply = try #require(harness.client.serverRequests.first { $0.method == "workspace/applyEdit" })
-        #expect(apply.params?["edit"]?["changes"]?[ServerHarness.uri]?[0]?["newText"] == "    return a + b\n")
+        #expect(edits?[0]?["newText"] == "    return a + b\n")
         _ = await harness.stop()
     }
 

@@ -1,6 +1,7 @@
 import Cascade
 import Foundation
 import JSONRPC
+import Testing
 @testable import LanguageServer
 #if canImport(Glibc)
 import Glibc
@@ -74,6 +75,16 @@ struct ServerHarness {
     }
 
     /// `shutdown`, `exit`, and the server's exit code.
+    /// Runs `cascade.generateFromDocstring` on `line` of the document: the command's answer,
+    /// and the edits of the `workspace/applyEdit` the server sent the client for it.
+    func generateFromDocstring(line: Int = 0) async throws -> (result: JSONValue, edits: JSONValue?) {
+        let result = try await client.request("workspace/executeCommand", [
+            "command": "cascade.generateFromDocstring", "arguments": [["uri": .string(Self.uri), "line": .int(line)]],
+        ]).get()
+        let apply = try #require(client.serverRequests.first { $0.method == "workspace/applyEdit" })
+        return (result, apply.params?["edit"]?["changes"]?[Self.uri])
+    }
+
     func stop() async -> Int32 {
         _ = await client.request("shutdown")
         client.notify("exit")
