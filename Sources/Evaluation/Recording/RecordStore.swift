@@ -138,14 +138,14 @@ public actor RecordStore {
 
     /// Records `answer` as answer `index` of the request `key` unless the recording already
     /// holds that answer, and returns the record that stands. Answers asked for one at a
-    /// time arrive in order; one that would leave a gap is returned but not recorded.
+    /// time arrive in order; one that would leave a gap is not recorded (the caller then
+    /// uses the answer as it came).
     public func recordAnswer(_ answer: GenerationResult, index: Int, key: String, tier: String) throws -> RecordedGeneration {
         let standing = generations[key] ?? RecordedGeneration(
             key: key, tier: tier, texts: [], promptTokens: 0, completionTokens: 0, usageEstimated: false, latencyMs: 0,
             promptTokensPerText: [], completionTokensPerText: [], latencyMsPerText: [])
-        if standing.texts.count > index { return standing }
+        guard standing.texts.count == index else { return standing }
         let next = standing.appending(answer)
-        guard standing.texts.count == index else { return next }
         try record(next)
         return next
     }
