@@ -59,6 +59,8 @@ public struct CompletionResult: Sendable, Equatable {
 /// One step of a running cascade, for `$/progress` and the terminal.
 public enum CascadeProgress: Sendable, Equatable {
     case generating(tier: String)
+    /// A candidate was written and its tests are starting: what an editor can show at once.
+    case candidate(CandidatePreview)
     case testing(tier: String, passed: Int, total: Int)
     case escalating(from: String, to: String)
     case finished(CascadeReport.Status)
@@ -67,9 +69,33 @@ public enum CascadeProgress: Sendable, Equatable {
     public var message: String {
         switch self {
         case .generating(let tier): "\(tier): generating"
+        case .candidate(let preview): "\(preview.tier): testing candidate \(preview.index + 1)"
         case .testing(let tier, let passed, let total): "\(tier): \(passed)/\(total) tests"
         case .escalating(_, let to): "escalating to \(to)"
         case .finished(let status): "done: \(status.rawValue)"
         }
+    }
+}
+
+/// A candidate the moment it was written, before its tests ran, so an editor can show it
+/// marked as being tested long before the tier (or the cascade) is decided.
+public struct CandidatePreview: Sendable, Equatable {
+    public var tier: String
+    /// 0-based position among the candidates its tier wrote.
+    public var index: Int
+    /// Replaces lines `startLine..<endLine` of the document, as `CompletionResult` does.
+    public var completion: String
+    public var startLine: Int
+    public var endLine: Int
+    /// Module-level imports the candidate needs (see `CascadeReport.imports`).
+    public var imports: [String]
+
+    public init(tier: String, index: Int, completion: String, startLine: Int, endLine: Int, imports: [String] = []) {
+        self.tier = tier
+        self.index = index
+        self.completion = completion
+        self.startLine = startLine
+        self.endLine = endLine
+        self.imports = imports
     }
 }

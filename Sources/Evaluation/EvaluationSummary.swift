@@ -1,4 +1,4 @@
-/// The object `cascade eval --json` prints (DESIGN.md §3.1, a fixed contract).
+/// The object `cascade eval --json` prints (a contract other tools read: extend, never rename).
 public struct EvaluationSummary: Sendable, Codable, Equatable {
     public var problems: Int
     public var settings: [SettingSummary]

@@ -59,7 +59,11 @@ extension LanguageServer {
             pending[id]?.progressToken = token
             connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "begin", "title": "Cascade", "cancellable": true, "message": "starting"]])
         }
+        let notifier = suggestionNotifier(id: id, document: document, position: position, answer: answer)
         let onProgress: @Sendable (CascadeProgress) -> Void = { step in
+            if case .candidate(let preview) = step, let notifier, !Task.isCancelled {
+                notifier.candidate(preview, imports: self.moduleImportInsertion(preview.imports, in: document))
+            }
             guard let token else { return }
             connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "report", "message": .string(step.message)]])
         }
@@ -111,6 +115,7 @@ extension LanguageServer {
         let regionEdit = TextEdit(range: edits.regionRange, newText: report.completion)
         switch answer {
         case .inline:
+            notifier?.verdict(report, reportJSON: reportJSON, edits: usable ? edits : nil)
             guard usable else { complete(id, .success(["items": []])); return }
             // An inline item has no room for a second edit: accepting it adds the imports.
             let command = edits.importEdit == nil ? accepted : LSPCommand(
@@ -151,6 +156,12 @@ extension LanguageServer {
         }
     }
 
+    /// The notifier of an inline completion's progressive suggestions, when the client asked for them.
+    private func suggestionNotifier(id: RequestID, document: TextDocument, position: Position, answer: Answer) -> SuggestionNotifier? {
+        guard case .inline = answer, clientCapabilities["experimental"]?["cascadeSuggestions"]?.boolValue == true else { return nil }
+        return SuggestionNotifier(connection: connection, requestID: id, document: document, encoding: encoding, position: position)
+    }
+
     /// The client's token, or one created with `window/workDoneProgress/create` when the
     /// client supports it; nil when there is to be no progress.
     private func progressToken(explicit: JSONValue?) async -> JSONValue? {
@@ -169,7 +180,7 @@ extension LanguageServer {
 
     /// Where the module-level `imports` a report carries go in `document`, as its language
     /// places them; nil when there are none or the document already has them.
-    func moduleImportInsertion(_ imports: [String]?, in document: TextDocument) -> ModuleImportInsertion? {
+    nonisolated func moduleImportInsertion(_ imports: [String]?, in document: TextDocument) -> ModuleImportInsertion? {
         guard let imports, !imports.isEmpty,
               let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else { return nil }
         return language.moduleImportInsertion(of: imports, in: document.text)

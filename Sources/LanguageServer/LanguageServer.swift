@@ -4,7 +4,7 @@ import JSONRPC
 
 /// Builds the engine from a configuration object (`initializationOptions`, or the
 /// `settings` of `workspace/didChangeConfiguration`); nil means "look the config up the
-/// usual way" (DESIGN.md §3.2). Throws an error whose description tells the user what to fix.
+/// usual way" (`ConfigLoader`'s lookup order). Throws an error whose description tells the user what to fix.
 public typealias EngineFactory = @Sendable (JSONValue?) throws -> any CompletionEngine
 
 /// The Cascade language server: one actor, one `switch`, every request answered once.
@@ -205,6 +205,8 @@ public actor LanguageServer {
                 "completionProvider": ["resolveProvider": false, "workDoneProgress": true],
                 "codeActionProvider": ["codeActionKinds": ["refactor.rewrite"], "resolveProvider": true],
                 "executeCommandProvider": ["commands": .array(CascadeCommand.all.map(JSONValue.string))],
+                // `cascade/suggestion` notifications, for clients that declare the same key.
+                "experimental": ["cascadeSuggestions": true],
             ],
             "serverInfo": ["name": "cascade", "version": "0.1.0"],
         ]

@@ -6,7 +6,7 @@ import Synchronization
 /// Runs generated solutions against generated tests in isolation and fills the pass matrix.
 ///
 /// One interpreter per solution runs all of that solution's tests; at most
-/// `execution.parallelism` solutions run at once. The layers (DESIGN.md §4) are probed once
+/// `execution.parallelism` solutions run at once. The layers are probed once
 /// per language and process; see `probe(language:)`.
 public struct SandboxExecutor: TestExecutor {
     public let runners: [any LanguageRunner]

@@ -11,7 +11,7 @@ struct Runtime {
 
     var config: CascadeConfig { loaded.config }
 
-    /// Loads the config by the lookup order of DESIGN.md §3.2 (`--config` first).
+    /// Loads the config by `ConfigLoader`'s lookup order (`--config` first).
     init(configPath: String?) throws {
         self.init(loaded: try Self.loadConfig(path: configPath))
     }

@@ -40,7 +40,12 @@ import Testing
         // The medium tier alone: 600 input at $2/M + 300 output at $10/M, estimated.
         #expect(abs(report.baselineCostUSD - 0.0042) < 1e-12)
         #expect(report.baselineIsEstimate)
-        #expect(log.all == [.generating(tier: "small"), .testing(tier: "small", passed: 2, total: 2), .finished(.passed)])
+        #expect(log.all == [
+            .generating(tier: "small"),
+            .candidate(CandidatePreview(tier: "small", index: 0, completion: "    return a + b\n", startLine: 5, endLine: 5)),
+            .testing(tier: "small", passed: 2, total: 2),
+            .finished(.passed),
+        ])
     }
 
     @Test func solutionsAndTestsAreRequestedConcurrently() async throws {

@@ -1,4 +1,4 @@
-/// Raw outputs in the shapes Qwen2.5-Coder 0.5B/1.5B produce (DESIGN.md §6): fenced and
+/// Raw outputs in the shapes Qwen2.5-Coder 0.5B/1.5B produce: fenced and
 /// unfenced, prose around the code, the header repeated, example usage and wrong asserts
 /// appended, tabs, a cut-off closing fence.
 enum ModelOutputCorpus {

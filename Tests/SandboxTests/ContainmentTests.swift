@@ -4,7 +4,7 @@ import Glibc
 import Sandbox
 import Testing
 
-/// Attack cases of DESIGN.md §4 that every layer must contain (they run under `auto`, and
+/// Attack cases that every layer must contain (they run under `auto`, and
 /// the process-escape ones again under plain rlimits).
 extension SandboxSuite {
 @Suite("Containment on every layer")

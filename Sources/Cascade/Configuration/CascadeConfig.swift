@@ -1,4 +1,4 @@
-/// The whole configuration of a cascade (DESIGN.md §3.2, a fixed contract).
+/// The whole configuration of a cascade (a contract users write by hand: extend, never rename).
 ///
 /// Loading, lookup order and validation live in `ConfigLoader`; these are the plain
 /// values the rest of the program reads.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a configuration came from, in lookup order (DESIGN.md §3.2).
+/// Where a configuration came from, in lookup order.
 public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
     /// `--config FILE`.
     case commandLine(String)

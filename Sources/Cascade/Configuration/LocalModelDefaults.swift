@@ -1,4 +1,4 @@
-/// The models `cascade setup` installs and the built-in local default cascade (DESIGN.md §6).
+/// The models `cascade setup` installs and the built-in local default cascade.
 public enum LocalModelDefaults {
     public static let smallModel = "qwen2.5-coder-0.5b-instruct"
     public static let mediumModel = "qwen2.5-coder-1.5b-instruct"
@@ -6,7 +6,7 @@ public enum LocalModelDefaults {
     /// Nominal cost of this machine's CPU time, in USD per hour (a 2-vCPU cloud VM).
     ///
     /// A local token's price is this rate times the seconds per token measured on a
-    /// 2-core AVX-512 machine (the paper's GPU $/hour × s per token, DESIGN.md §1).
+    /// 2-core AVX-512 machine (the paper's GPU $/hour × s per token).
     public static let machineUSDPerHour = 0.10
 
     /// Measured tokens per second: (prompt, generation).

@@ -60,6 +60,8 @@ extension TierRunner {
             attempt.report.error = "no usable solution in \(solutions.texts.count) sample(s)"
             return attempt
         }
+        // All arrive at once; the first stands for the tier while they are tested.
+        announce(candidates[0], index: 0)
 
         // Identical programs (common at small sizes) run once; their rows are shared.
         var uniquePrograms: [String] = []

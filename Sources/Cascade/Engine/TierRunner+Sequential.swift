@@ -20,10 +20,16 @@ extension TierRunner {
                            tests: inheritedTests)
         }
 
-        // The first candidate, and the model's tests when the rule needs them, at once.
-        // k = 0 is one greedy answer and no tests of its own, as with batch sampling.
+        // The first candidate goes alone and is shown as soon as it is written; the model's
+        // tests, when the rule needs them, are asked for after it. Asked for together, a
+        // one-request-at-a-time local server may answer the tests first, and the editor's
+        // first text would wait for them. k = 0 is one greedy answer and no tests of its
+        // own, as with batch sampling.
         let needsTests = (examples.isEmpty || tier.threshold > 0) && tier.samples > 0 && tier.testSampleCount > 0
-        let (first, testOutcome) = await generate(candidateRequest(0), withTests: needsTests, from: model)
+        let first = await Self.capture { try await model.generate(candidateRequest(0)) }
+        if case .failure(let error) = first { try rethrowIfItEndsTheRequest(error) }
+        if let candidate = (try? first.get())?.texts.first.flatMap(extract) { announce(candidate, index: 0) }
+        let testOutcome = needsTests ? await Self.capture { try await model.generate(testRequest()) } : nil
         if case .failure(let error) = testOutcome { try rethrowIfItEndsTheRequest(error) }
         let testSamples = try? testOutcome?.get()
         let tests = inheritedTests + ownTests(from: testSamples, inherited: inheritedTests)
@@ -59,14 +65,14 @@ extension TierRunner {
             usage.solutionPromptTokens += answer.promptTokens
             usage.solutionCompletionTokens += answer.completionTokens
             estimated = estimated || answer.usageEstimated
-            // The first answer overlapped the test samples: the longer of the two counts.
-            generationMs = index == 0 ? max(generationMs, answer.latencyMs) : generationMs + answer.latencyMs
+            generationMs += answer.latencyMs
             guard let candidate = answer.texts.first.flatMap(extract) else { continue }
 
             let passes: [Bool]
             if let known = state.passes(of: candidate.program) {
                 passes = known
             } else {
+                if index > 0 { announce(candidate, index: written - 1) }
                 switch try await execute([candidate.program], tests: examples + tests) {
                 case .success(let run):
                     passes = run.passes[0]

@@ -102,6 +102,13 @@ struct TierRunner: Sendable {
         language.extractSolution(from: solutionPrompt.extractable(text, api: tier.api), for: context)
     }
 
+    /// Tells the listener a candidate is about to be tested.
+    func announce(_ candidate: SolutionCandidate, index: Int) {
+        progress(.candidate(CandidatePreview(
+            tier: tier.name, index: index, completion: candidate.completion,
+            startLine: context.startLine, endLine: context.endLine, imports: candidate.moduleImports)))
+    }
+
     /// What running some programs against the tests gave.
     struct TestRun {
         /// `passes[program][test]`.

@@ -1,4 +1,4 @@
-/// What one cascade did and cost (DESIGN.md §3.3, a fixed contract: extend, never rename).
+/// What one cascade did and cost (a contract editors and tools read: extend, never rename).
 ///
 /// Returned by `cascade complete --json`, attached to every completion item as
 /// `data.cascade`, and sent in `cascade/report` notifications.

@@ -24,6 +24,7 @@ public enum LSPMethod {
     public static let applyEdit = "workspace/applyEdit"
     public static let cascadeReport = "cascade/report"
     public static let cascadeLedger = "cascade/ledger"
+    public static let cascadeSuggestion = "cascade/suggestion"
 }
 
 /// The commands the server puts in items and code actions (all listed in `executeCommandProvider`).

@@ -18,6 +18,8 @@ final class FakeEngine: CompletionEngine {
         var status: CascadeReport.Status = .passed
         /// The report's module-level imports.
         var imports: [String]? = nil
+        /// Candidates announced (as being tested) before the answer, in order.
+        var candidates: [String] = []
         /// Hang (until cancelled) instead of answering.
         var hang = false
     }
@@ -59,6 +61,11 @@ final class FakeEngine: CompletionEngine {
         }
         startedContinuation.yield(request)
         progress(.generating(tier: script.tier))
+        for (index, candidate) in script.candidates.enumerated() {
+            progress(.candidate(CandidatePreview(
+                tier: script.tier, index: index, completion: candidate,
+                startLine: request.line + script.startOffset, endLine: request.line + script.endOffset)))
+        }
         if script.hang {
             do {
                 // Stands in for a long cascade: ends only by cancellation.

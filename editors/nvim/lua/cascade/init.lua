@@ -1,5 +1,5 @@
 --- Cascade for Neovim: verified, priced inline suggestions from `cascade lsp`.
---- Public API (DESIGN.md §3.5): setup, trigger, accept, dismiss, next, generate,
+--- Public API: setup, trigger, accept, dismiss, next, generate,
 --- insert_tests, ledger, suggestion, statusline.
 local config = require('cascade.config')
 local client = require('cascade.client')

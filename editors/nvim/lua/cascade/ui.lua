@@ -40,7 +40,7 @@ function M.saved_percent(report)
   return math.floor(math.max(0, 1 - spent / base) * 100 + 0.5)
 end
 
---- The badge text and its highlight group for a CascadeReport (DESIGN.md §3.3).
+--- The badge text and its highlight group for a CascadeReport.
 --- passed: "✓ 12/12 · small · $0.00003 · saved 84%"; unverified: "unverified · medium · $0.0004".
 function M.badge(report)
   if type(report) ~= 'table' then return 'no report', 'CascadeBadgeWarning' end

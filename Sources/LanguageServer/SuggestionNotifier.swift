@@ -1,0 +1,82 @@
+import Cascade
+import JSONRPC
+
+/// Progressive suggestions: while an inline completion's cascade runs, the client sees
+/// each candidate the moment it is written, marked as being tested, and then the verdict.
+///
+/// Sent as `cascade/suggestion` notifications, only to clients that ask for them with
+/// `capabilities.experimental.cascadeSuggestions: true` (the server announces the same key);
+/// every other client receives only the request's one final answer. Params:
+///
+///     { "id": <the inlineCompletion request's id>, "uri", "position",
+///       "state": "testing" | "passed" | "cached" | "unverified" | "failed",
+///       "tier": "small", "candidate": 1,
+///       "item": { "insertText", "range" } | null,
+///       "badge": { "text": "testing… · small", "severity": "info" | "ok" | "warning" | "error" },
+///       "report": <CascadeReport, final states only> }
+///
+/// A request's last notification (a final state) is sent just before its response; none is
+/// sent for a cancelled or superseded request, whose -32800 answer says it all.
+struct SuggestionNotifier: Sendable {
+    let connection: JSONRPCConnection
+    let requestID: RequestID
+    let document: TextDocument
+    let encoding: PositionEncoding
+    let position: Position
+
+    /// A candidate is being tested: show it with the testing mark.
+    func candidate(_ preview: CandidatePreview, imports: ModuleImportInsertion?) {
+        let edits = CompletionEdits(
+            document: document, encoding: encoding, cursor: position, startLine: preview.startLine,
+            endLine: preview.endLine, text: preview.completion, imports: imports)
+        let badge = Badge(text: "testing… · \(preview.tier)\(preview.index > 0 ? " · candidate \(preview.index + 1)" : "")", severity: .info)
+        send(state: "testing", tier: preview.tier, candidate: preview.index + 1, edits: edits, badge: badge, report: nil)
+    }
+
+    /// The cascade ended: the verdict, with the answer that replaces the candidate shown.
+    func verdict(_ report: CascadeReport, reportJSON: JSONValue, edits: CompletionEdits?) {
+        let badge = Badge(text: ReportFormatter().detail(report), severity: Badge.Severity(report.status))
+        send(state: report.status.rawValue, tier: report.acceptedTier, candidate: nil, edits: edits, badge: badge, report: reportJSON)
+    }
+
+    private func send(state: String, tier: String?, candidate: Int?, edits: CompletionEdits?, badge: Badge, report: JSONValue?) {
+        var params: [String: JSONValue] = [
+            "id": requestID.json,
+            "uri": .string(document.uri),
+            "position": ["line": .int(position.line), "character": .int(position.character)],
+            "state": .string(state),
+            "tier": tier.map(JSONValue.string) ?? .null,
+            "item": edits.map { edits in
+                (try? JSONValue(encoding: InlineSuggestionItem(insertText: edits.inlineText, range: edits.inlineRange))) ?? .null
+            } ?? .null,
+            "badge": ["text": .string(badge.text), "severity": .string(badge.severity.rawValue)],
+        ]
+        if let candidate { params["candidate"] = .int(candidate) }
+        if let report { params["report"] = report }
+        connection.notify(LSPMethod.cascadeSuggestion, .object(params))
+    }
+}
+
+/// The short line an editor shows beside a suggestion, and how to colour it.
+struct Badge: Sendable, Equatable {
+    enum Severity: String, Sendable {
+        case info, ok, warning, error
+
+        init(_ status: CascadeReport.Status) {
+            switch status {
+            case .passed, .cached: self = .ok
+            case .unverified: self = .warning
+            case .failed, .cancelled: self = .error
+            }
+        }
+    }
+
+    var text: String
+    var severity: Severity
+}
+
+/// The text and range of a suggestion, as an inline completion item has them.
+private struct InlineSuggestionItem: Encodable {
+    var insertText: String
+    var range: TextRange
+}
