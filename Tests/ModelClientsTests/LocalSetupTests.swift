@@ -47,6 +47,78 @@ struct LocalSetupTests {
         #expect(second.skipped == ["download fake-model", "assemble fake-model", "config"])
     }
 
+    /// `config.json` exactly as the setup of an earlier version wrote it.
+    static let earlierDefault = #"""
+{
+  "budget" : {
+
+  },
+  "execution" : {
+    "memoryMB" : 512,
+    "parallelism" : 4,
+    "runTimeoutSeconds" : 10,
+    "sandbox" : "auto",
+    "testTimeoutSeconds" : 1
+  },
+  "scoring" : "codet",
+  "tiers" : [
+    {
+      "api" : "chat",
+      "endpoint" : "local",
+      "maxTokens" : 384,
+      "model" : "qwen2.5-coder-0.5b-instruct",
+      "name" : "small",
+      "price" : {
+        "inputPerMillion" : 0.146199,
+        "outputPerMillion" : 0.617284
+      },
+      "samples" : 3,
+      "temperature" : 0.8,
+      "testLines" : 4,
+      "threshold" : 0.5,
+      "timeoutSeconds" : 300
+    },
+    {
+      "api" : "chat",
+      "endpoint" : "local",
+      "maxTokens" : 384,
+      "model" : "qwen2.5-coder-1.5b-instruct",
+      "name" : "medium",
+      "price" : {
+        "inputPerMillion" : 0.347222,
+        "outputPerMillion" : 1.068376
+      },
+      "samples" : 3,
+      "temperature" : 0.8,
+      "testLines" : 4,
+      "threshold" : 0.5,
+      "timeoutSeconds" : 300
+    }
+  ]
+}
+"""#
+
+    @Test func anEarlierVersionsUneditedDefaultIsReplacedWithTodays() async throws {
+        try await makeWheels()
+        try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
+        try Self.earlierDefault.write(toFile: home.config, atomically: true, encoding: .utf8)
+        let run = try await setup().run()
+        #expect(run.performed.contains("config"))
+        #expect(try ConfigLoader.load(path: home.config) == LocalModelDefaults.config)
+        #expect(try String(contentsOfFile: home.root + "/config.json.previous", encoding: .utf8) == Self.earlierDefault)
+    }
+
+    @Test func anEditedConfigIsKept() async throws {
+        try await makeWheels()
+        try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
+        let edited = Self.earlierDefault.replacingOccurrences(of: "\"samples\" : 3", with: "\"samples\" : 2")
+        #expect(edited != Self.earlierDefault)
+        try edited.write(toFile: home.config, atomically: true, encoding: .utf8)
+        let run = try await setup().run()
+        #expect(run.skipped.contains("config"))
+        #expect(try String(contentsOfFile: home.config, encoding: .utf8) == edited)
+    }
+
     @Test func aChunkWithoutGGUFMagicFailsNamingTheStep() async throws {
         try await makeWheels(corrupt: true)
         let error = await #expect(throws: SetupError.self) { try await setup().run() }

@@ -43,4 +43,17 @@ public enum LocalModelDefaults {
                        samples: 4, testSamples: 3, testLines: 4, threshold: 0, temperature: 0.8, maxTokens: 384, timeoutSeconds: 300),
         ], sampling: .sequential)
     }
+
+    /// The defaults earlier versions' `cascade setup` wrote, as they read today. A config
+    /// equal to one of them was never edited, so setup replaces it with `config` rather
+    /// than keep an upgraded install on an old default (3 candidates in a batch, θ 0.5).
+    public static var retired: [CascadeConfig] {
+        var batchOfThree = config
+        for index in batchOfThree.tiers.indices {
+            batchOfThree.tiers[index].samples = 3
+            batchOfThree.tiers[index].testSamples = nil
+            batchOfThree.tiers[index].threshold = 0.5
+        }
+        return [batchOfThree]
+    }
 }

@@ -10,13 +10,14 @@ enum CompleteCommand {
         }
         let (path, line) = try parseTarget(target)
         let runtime = try Runtime(configPath: parsed.options["config"])
-        let report = try await complete(path: path, line: line, runtime: runtime, json: parsed.flags.contains("json"))
+        let report = try await complete(path: path, line: line, runtime: runtime, json: parsed.flags.contains("json"), showsCandidates: false)
         return report.status == .failed ? 1 : 0
     }
 
-    /// Runs one cascade on the function at `line` (1-based) of `path` and prints it.
+    /// Runs one cascade on the function at `line` (1-based) of `path` and prints it; with
+    /// `showsCandidates`, each candidate is printed the moment it is written, before its tests.
     @discardableResult
-    static func complete(path: String, line: Int, runtime: Runtime, json: Bool) async throws -> CascadeReport {
+    static func complete(path: String, line: Int, runtime: Runtime, json: Bool, showsCandidates: Bool) async throws -> CascadeReport {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw CLIError.usage("cannot read \(path): check that the file exists and is UTF-8 text")
         }
@@ -36,8 +37,14 @@ enum CompleteCommand {
             text: text, line: line - 1, utf16Column: 0, languageId: language.languageId,
             uri: URL(fileURLWithPath: path).absoluteString)
         let engine = runtime.makeEngine()
+        let start = ContinuousClock.now
         let result = try await engine.complete(request) { step in
-            if !json { ProcessEnvironment.log("cascade: \(step.message)") }
+            if case .candidate(let preview) = step, showsCandidates {
+                let seconds = String(format: "%.1f", (ContinuousClock.now - start).milliseconds / 1000)
+                print("── \(preview.tier), candidate \(preview.index + 1), written after \(seconds) s; testing…\n\(preview.completion)")
+            } else if !json {
+                ProcessEnvironment.log("cascade: \(step.message)")
+            }
         }
         let report = result.report
         if json {

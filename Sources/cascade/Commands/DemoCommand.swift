@@ -23,24 +23,26 @@ enum DemoCommand {
         let path = directory + "/" + DemoExample.fileName
         try DemoExample.source.write(toFile: path, atomically: true, encoding: .utf8)
 
+        let first = config.tiers.first
         print("""
         Cascade demo: completing this function with the local models \
         (\(config.tiers.map { "\($0.name): \($0.model)" }.joined(separator: " → "))).
 
         \(DemoExample.source)
-        Each tier writes \(config.tiers.first?.samples ?? 0) candidate bodies and as many test samples; the tests \
-        run in the sandbox; a tier is accepted when its candidates agree with its tests \
-        (score ≥ threshold), otherwise the next, larger model is asked. On 2 CPU cores \
-        this takes one to a few minutes.
+        \(first?.name ?? "The first tier") writes one candidate body at a time, the first greedily; each is \
+        shown as soon as it is written, then tested in the sandbox against the examples in \
+        the docstring. The first candidate that passes them is the answer; if none of up to \
+        \(first?.samples ?? 0) does, the next, larger model is asked the same way.
 
         """)
-        let report = try await CompleteCommand.complete(path: path, line: DemoExample.line, runtime: runtime, json: false)
+        let report = try await CompleteCommand.complete(path: path, line: DemoExample.line, runtime: runtime, json: false, showsCandidates: true)
         print("""
 
-        What you see: the completion, one row per tier that ran (its tokens, cost and how \
-        many of the model-written tests the best candidate passed), and what the last tier \
-        alone would have cost. In an editor the same report rides on every suggestion \
-        (`cascade lsp`, editors/ in the repository).
+        What you see: each candidate as it was written, then the verdict: the completion, \
+        one row per tier that ran (its tokens, cost, candidates, and how many of your \
+        examples and of the model-written tests the answer passed), and what the last tier \
+        alone would have cost. In an editor the candidate appears the same way, marked \
+        "testing…", and the mark turns into the verdict (`cascade lsp`, editors/ in the repository).
         """)
         return report.status == .failed ? 1 : 0
     }
