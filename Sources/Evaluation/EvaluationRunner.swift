@@ -212,7 +212,7 @@ public struct EvaluationRunner: Sendable {
     }
 
     /// The editor's view of a HumanEval problem: the prompt, cursor on the line after it.
-    static func request(for problem: Problem) -> CompletionRequest {
+    public static func request(for problem: Problem) -> CompletionRequest {
         let lineCount = problem.prompt.split(separator: "\n", omittingEmptySubsequences: false).count
         return CompletionRequest(text: problem.prompt, line: max(0, lineCount - 1), utf16Column: 0, languageId: "python")
     }
