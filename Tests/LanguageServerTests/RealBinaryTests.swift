@@ -94,6 +94,34 @@ struct RealBinaryTests {
         #expect(await server.stop() == 0)
     }
 
+    @Test func theDocstringsExamplesDecideAndTheSuggestionsShowEachTierTesting() async throws {
+        let server = try RealServer()
+        defer { server.removeHome() }
+        try await server.start(capabilities: ["experimental": ["cascadeSuggestions": true]])
+        let client = server.client
+        // The small model's `a + b` fails the example; the medium model's `a * b` passes it.
+        let uri = "file:///tmp/cascade-real/mul_examples.py"
+        let text = "def mul(a, b):\n    \"\"\"Return the product of a and b.\n\n    mul(2, 3) ==> 6\n    \"\"\"\n    \n"
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "python", "version": 1, "text": .string(text)]])
+        let result = try await client.request("textDocument/inlineCompletion", [
+            "textDocument": ["uri": .string(uri)], "position": ["line": 5, "character": 4], "context": ["triggerKind": 1],
+        ]).get()
+        let report = try #require(result["items"]?[0]?["data"]?["cascade"])
+        #expect(report["status"] == "passed")
+        #expect(report["acceptedTier"] == "medium")
+        #expect(report["examples"] == ["passed": 1, "total": 1])
+        #expect(report["tiers"]?[0]?["examples"] == ["passed": 0, "total": 1])
+
+        let suggestions = client.notifications("cascade/suggestion").compactMap { $0["params"] }
+        let shown = suggestions.map { [$0["state"]?.stringValue ?? "?", $0["tier"]?.stringValue ?? "-"] }
+        #expect(shown.first == ["testing", "small"], "\(shown)")
+        #expect(shown.contains(["testing", "medium"]), "\(shown)")
+        #expect(shown.last == ["passed", "medium"], "\(shown)")
+        #expect(suggestions.first?["item"]?["insertText"] == "    return a + b\n")
+        #expect(suggestions.last?["badge"]?["text"]?.stringValue?.hasPrefix("✓ 1/1 your example · ") == true)
+        #expect(await server.stop() == 0)
+    }
+
     @Test func ledgerSumsMatchTheReportsAndTheFileHasOneLinePerCascade() async throws {
         let server = try RealServer()
         defer { server.removeHome() }
