@@ -53,22 +53,22 @@ enum LatencyBenchmark {
         // The local servers stop with this process (their supervisor sees its pipe close).
         let models = ModelProvider()
         let engine = CascadeEngine(config: config, models: models, executor: SandboxExecutor(), cache: nil)
-        print("cascade-bench latency: \(problems.count) HumanEval problems (every \(stride)th), tiers \(config.tiers.map { "\($0.name) (\($0.model))" }.joined(separator: " → ")), \(config.sampling.rawValue) sampling")
-        print("machine: \(Machine.description)")
+        emit("cascade-bench latency: \(problems.count) HumanEval problems (every \(stride)th), tiers \(config.tiers.map { "\($0.name) (\($0.model))" }.joined(separator: " → ")), \(config.sampling.rawValue) sampling")
+        emit("machine: \(Machine.description)")
 
         // Load every model before timing anything.
         for tier in config.tiers { try await clearPromptCache(of: tier, models: models) }
         var rows: [Row] = []
-        print("| problem | first text | final | status | accepted by | candidates | greedy, first tier | greedy, accepting tier | first text ÷ greedy first | final ÷ greedy accepting |")
-        print("| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        emit("| problem | first text | final | status | accepted by | candidates | greedy, first tier | greedy, accepting tier | first text ÷ greedy first | final ÷ greedy accepting |")
+        emit("| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |")
         for problem in problems {
             let row = try await measure(problem, config: config, engine: engine, models: models)
             rows.append(row)
-            print("| \(row.taskID) | \(seconds(row.firstTextMs)) | \(seconds(row.finalMs)) | \(row.status) | \(row.acceptingTier ?? "-") | \(row.candidates) | \(seconds(row.firstTierGreedyMs)) | \(seconds(row.acceptingGreedyMs)) | \(ratio(row.firstTextRatio)) | \(ratio(row.finalRatio)) |")
+            emit("| \(row.taskID) | \(seconds(row.firstTextMs)) | \(seconds(row.finalMs)) | \(row.status) | \(row.acceptingTier ?? "-") | \(row.candidates) | \(seconds(row.firstTierGreedyMs)) | \(seconds(row.acceptingGreedyMs)) | \(ratio(row.firstTextRatio)) | \(ratio(row.finalRatio)) |")
         }
-        print("")
-        print("| measure | p50 | p90 |")
-        print("| --- | ---: | ---: |")
+        emit("")
+        emit("| measure | p50 | p90 |")
+        emit("| --- | ---: | ---: |")
         let lines: [(String, [Double], (Double?) -> String)] = [
             ("first text ÷ the first tier's bare greedy", rows.compactMap(\.firstTextRatio), ratio),
             ("final answer ÷ the accepting tier's bare greedy", rows.compactMap(\.finalRatio), ratio),
@@ -77,10 +77,10 @@ enum LatencyBenchmark {
             ("bare greedy, first tier", rows.map(\.firstTierGreedyMs), seconds),
         ]
         for (name, values, format) in lines {
-            print("| \(name) | \(format(percentile(values, 0.5))) | \(format(percentile(values, 0.9))) |")
+            emit("| \(name) | \(format(percentile(values, 0.5))) | \(format(percentile(values, 0.9))) |")
         }
         let passed = rows.filter { $0.status == "passed" }.count
-        print("\n\(passed) of \(rows.count) answers verified; \(rows.filter { $0.firstTextMs == nil }.count) without a first text before the answer")
+        emit("\n\(passed) of \(rows.count) answers verified; \(rows.filter { $0.firstTextMs == nil }.count) without a first text before the answer")
         return 0
     }
 
@@ -136,6 +136,11 @@ enum LatencyBenchmark {
         let rank = fraction * Double(sorted.count - 1)
         let low = Int(rank.rounded(.down)), high = Int(rank.rounded(.up))
         return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
+    }
+
+    /// A line out at once (`print` into a file waits for its buffer): a row as soon as it is measured.
+    static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     static func seconds(_ ms: Double?) -> String { ms.map { String(format: "%.1f s", $0 / 1000) } ?? "-" }
