@@ -4,8 +4,8 @@ public protocol CompletionEngine: Sendable {
     ///
     /// - Parameter progress: called for every step (generating, testing, escalating);
     ///   called from any task, never after this function returns.
-    /// - Throws: `CancellationError` when the task is cancelled (every model call and
-    ///   test process of the request stopped first); other errors only for bad input.
+    /// - Throws: `CancelledCascade`, with what was spent, when the task is cancelled (every
+    ///   model call and test process of the request stopped first); other errors only for bad input.
     func complete(
         _ request: CompletionRequest,
         progress: @escaping @Sendable (CascadeProgress) -> Void

@@ -76,7 +76,9 @@ extension LanguageServer {
         do {
             result = try await engine.complete(request, progress: onProgress)
         } catch {
-            let cancelled = error is CancellationError || Task.isCancelled
+            let cancelled = error is CancelledCascade || error is CancellationError || Task.isCancelled
+            // What a cancelled or superseded cascade spent before it stopped is spent all the same.
+            if let spent = (error as? CancelledCascade)?.report, !spent.tiers.isEmpty { await ledger.record(spent) }
             endProgress(cancelled ? "cancelled" : "failed")
             if cancelled {
                 complete(id, .failure(.cancelled()))
@@ -114,9 +116,13 @@ extension LanguageServer {
         let accepted = LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
         let regionEdit = TextEdit(range: edits.regionRange, newText: report.completion)
         switch answer {
-        case .inline:
+        case .inline(let automatic):
             notifier?.verdict(report, reportJSON: reportJSON, edits: usable ? edits : nil)
-            guard usable else { complete(id, .success(["items": []])); return }
+            guard usable else {
+                if !automatic { showNoCompletion(report) }
+                complete(id, .success(["items": []]))
+                return
+            }
             // An inline item has no room for a second edit: accepting it adds the imports.
             let command = edits.importEdit == nil ? accepted : LSPCommand(
                 title: accepted.title, command: accepted.command,
@@ -127,7 +133,11 @@ extension LanguageServer {
                 data: ["cascade": reportJSON, "engineMs": engineMs])
             complete(id, Result { try JSONValue(encoding: InlineCompletionList(items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
         case .list:
-            guard usable else { complete(id, .success(["isIncomplete": false, "items": []])); return }
+            guard usable else {
+                showNoCompletion(report)
+                complete(id, .success(["isIncomplete": false, "items": []]))
+                return
+            }
             var (main, additional) = edits.listEdits
             if let importEdit = edits.importEdit { additional.insert(importEdit, at: 0) }
             let typed = typedText(in: document, from: main.range.start, to: position)
@@ -154,6 +164,13 @@ extension LanguageServer {
             let applied = await applyEdit(label: "Generate \(report.entryPoint ?? "function") from docstring", edit)
             complete(id, .success(["applied": .bool(applied), "report": reportJSON]))
         }
+    }
+
+    /// Why an invoked completion has nothing to show, where every client shows it (an empty
+    /// list alone says nothing, and `cascade/report` is ours).
+    private func showNoCompletion(_ report: CascadeReport) {
+        let why = report.reason ?? report.status.rawValue
+        connection.notify(LSPMethod.showMessage, ["type": 2, "message": .string("Cascade found no completion: \(why)")])
     }
 
     /// The notifier of an inline completion's progressive suggestions, when the client asked for them.

@@ -164,9 +164,29 @@ import Testing
         let task = Task { try await cascade.complete(F.request(), progress: { _ in }) }
         await small.waitUntilStarted()
         task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        let error = await #expect(throws: CancelledCascade.self) { try await task.value }
         #expect(small.cancelledCalls >= 1)
         #expect(executor.recordedJobs.isEmpty)
+        // The call cut off is counted: its prompt, estimated.
+        #expect(error?.report.status == .cancelled)
+        #expect(error?.report.tiers.map(\.name) == ["small"])
+        #expect(error?.report.tiers.first?.usageEstimated == true)
+        #expect((error?.report.tiers.first?.promptTokens ?? 0) > 0)
+    }
+
+    @Test func aCascadeCancelledAfterEscalatingReportsWhatEveryTierSpent() async throws {
+        let small = ScriptedModel(solutions: [F.bad], tests: [F.testsAB])
+        let medium = ScriptedModel(solutions: [], behaviour: .hang)
+        let cascade = engine([F.small, F.medium], models: ["small": small, "medium": medium])
+        let task = Task { try await cascade.complete(F.request(), progress: { _ in }) }
+        await medium.waitUntilStarted()
+        task.cancel()
+        let error = await #expect(throws: CancelledCascade.self) { try await task.value }
+        let tiers = try #require(error?.report.tiers)
+        #expect(tiers.map(\.name) == ["small", "medium"])
+        #expect(tiers[0].usageEstimated == false && tiers[0].costUSD > 0, "the small tier's calls returned: their usage is exact")
+        #expect(tiers[1].usageEstimated == true)
+        #expect(abs((error?.report.totalCostUSD ?? 0) - (tiers[0].costUSD + tiers[1].costUSD)) < 1e-12)
     }
 
     @Test func zeroSamplesMeansOneGreedyAnswerWithoutTests() async throws {

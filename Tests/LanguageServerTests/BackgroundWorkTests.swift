@@ -28,6 +28,27 @@ import Testing
         _ = await harness.stop()
     }
 
+    @Test func aSupersededCascadesSpendIsInTheLedger() async throws {
+        var script = FakeEngine.Script()
+        script.hang = true
+        script.spendsBeforeCancel = true
+        let harness = ServerHarness(engine: FakeEngine(script))
+        try await harness.start()
+        var started = harness.engine.started.makeAsyncIterator()
+        let first = harness.client.send("textDocument/inlineCompletion", harness.inlineParams(token: "first"))
+        _ = await started.next()
+        harness.engine.script.hang = false
+        harness.engine.script.spendsBeforeCancel = false
+        _ = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams()).get()
+        #expect(await harness.client.answer(to: first).failureCode == ErrorCode.requestCancelled)
+        // The cancelled cascade's progress ends after its spend is recorded.
+        _ = await harness.client.waitForNotification("$/progress") { $0["token"] == "first" && $0["value"]?["kind"] == "end" }
+        let ledger = try await harness.client.request("cascade/ledger").get()
+        #expect(ledger["requests"] == 2)
+        #expect(ledger["spentUSD"]?.doubleValue.map { abs($0 - 2 * 0.00003) < 1e-12 } == true, "\(ledger)")
+        _ = await harness.stop()
+    }
+
     @Test func requestsForOtherDocumentsAreNotSuperseded() async throws {
         let harness = hangingHarness()
         try await harness.start()

@@ -97,4 +97,18 @@ import Testing
         #expect(await harness.client.waitForNotification("cascade/report")?["report"]?["status"] == "failed")
         _ = await harness.stop()
     }
+
+    @Test func anInvokedCompletionThatFoundNothingSaysWhyInAMessage() async throws {
+        var script = FakeEngine.Script()
+        script.status = .failed
+        script.completion = ""
+        let harness = ServerHarness(engine: FakeEngine(script))
+        try await harness.start()
+        _ = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(trigger: 2)).get()
+        _ = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(trigger: 1)).get()
+        // Read before the answer: only the invoked request's message, none for the automatic one.
+        let messages = harness.client.notifications("window/showMessage").compactMap { $0["params"]?["message"]?.stringValue }
+        #expect(messages == ["Cascade found no completion: failed"], "\(messages)")
+        _ = await harness.stop()
+    }
 }

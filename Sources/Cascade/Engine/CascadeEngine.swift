@@ -52,21 +52,32 @@ public struct CascadeEngine: CompletionEngine {
             ?? UnsupportedLanguage(languageId: request.languageId, supported: languages.supportedIds)
         let context = language.context(in: request.text, line: request.line, utf16Column: request.utf16Column)
         let id = makeID()
+        let meter = SpendMeter()
+        let models = MeteredModelProvider(base: self.models, meter: meter)
 
         let report: CascadeReport
-        if context.isTestable {
-            let key = CompletionCacheKey(context: context, configFingerprint: configFingerprint)
-            if let cache, let hit = await cache.lookup(key) {
-                report = cachedReport(hit, id: id, latencyMs: milliseconds(since: start, clock))
+        do {
+            if context.isTestable {
+                let key = CompletionCacheKey(context: context, configFingerprint: configFingerprint)
+                if let cache, let hit = await cache.lookup(key) {
+                    report = cachedReport(hit, id: id, latencyMs: milliseconds(since: start, clock))
+                } else {
+                    report = try await cascade(context: context, language: language, models: models, mode: request.mode, id: id,
+                                               start: start, clock: clock, progress: progress)
+                    if report.status == .passed, let cache { await cache.store(report, for: key) }
+                }
             } else {
-                report = try await cascade(context: context, language: language, mode: request.mode, id: id,
-                                           start: start, clock: clock, progress: progress)
-                if report.status == .passed, let cache { await cache.store(report, for: key) }
+                report = try await PlainCompletion(
+                    config: config, language: language, context: context, models: models, executor: executor
+                ).run(mode: request.mode, id: id, start: start, clock: clock, progress: progress)
             }
-        } else {
-            report = try await PlainCompletion(
-                config: config, language: language, context: context, models: models, executor: executor
-            ).run(mode: request.mode, id: id, start: start, clock: clock, progress: progress)
+        } catch where error is CancellationError || Task.isCancelled {
+            let tiers = meter.tierReports
+            throw CancelledCascade(report: CascadeReport(
+                id: id, status: .cancelled, language: context.languageId, entryPoint: context.entryPoint, completion: "",
+                acceptedTier: nil, tiers: tiers, tests: [], totalCostUSD: tiers.reduce(0) { $0 + $1.costUSD },
+                baselineCostUSD: 0, baselineIsEstimate: true, latencyMs: milliseconds(since: start, clock),
+                reason: "cancelled after \(tiers.isEmpty ? "no model call" : "calls to " + tiers.map(\.name).joined(separator: ", "))"))
         }
         progress(.finished(report.status))
         return CompletionResult(report: report, startLine: context.startLine, endLine: context.endLine)
@@ -75,7 +86,7 @@ public struct CascadeEngine: CompletionEngine {
     // MARK: - The cascade
 
     private func cascade(
-        context: CompletionContext, language: any LanguageSupport, mode: CompletionRequest.Mode, id: String,
+        context: CompletionContext, language: any LanguageSupport, models: any CodeModelProvider, mode: CompletionRequest.Mode, id: String,
         start: ContinuousClock.Instant, clock: ContinuousClock, progress: @escaping @Sendable (CascadeProgress) -> Void
     ) async throws -> CascadeReport {
         let tiers = mode == .firstTier ? [config.tiers[0]] : config.tiers
@@ -187,7 +198,7 @@ public struct CascadeEngine: CompletionEngine {
     }
 }
 
-/// Errors the engine throws for bad input (cancellation is `CancellationError`).
+/// Errors the engine throws for bad input (cancellation is `CancelledCascade`).
 public enum CascadeEngineError: Error, Equatable, CustomStringConvertible {
     case noTiers
 

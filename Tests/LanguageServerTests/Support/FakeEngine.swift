@@ -22,6 +22,8 @@ final class FakeEngine: CompletionEngine {
         var candidates: [String] = []
         /// Hang (until cancelled) instead of answering.
         var hang = false
+        /// When cancelled, say `costUSD` was spent (as the real engine does), instead of nothing.
+        var spendsBeforeCancel = false
     }
 
     private struct State {
@@ -73,7 +75,10 @@ final class FakeEngine: CompletionEngine {
             } catch {
                 state.withLock { $0.cancellations += 1 }
                 cancelledContinuation.yield()
-                throw CancellationError()
+                guard script.spendsBeforeCancel else { throw CancellationError() }
+                var spent = script
+                spent.status = .cancelled
+                throw CancelledCascade(report: Self.report(id: "c-\(number)", script: spent))
             }
         }
         progress(.testing(tier: script.tier, passed: script.passed, total: script.tests))
