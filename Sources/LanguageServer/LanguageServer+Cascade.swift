@@ -52,24 +52,15 @@ extension LanguageServer {
         id: RequestID, request: CompletionRequest, engine: any CompletionEngine, document: TextDocument,
         position: Position, explicitToken: JSONValue?, answer: Answer
     ) async {
-        let token = await progressToken(explicit: explicitToken)
-        guard pending[id] != nil, !Task.isCancelled else { return }
         let connection = self.connection
-        if let token {
-            pending[id]?.progressToken = token
-            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "begin", "title": "Cascade", "cancellable": true, "message": "starting"]])
-        }
+        let progress = WorkDoneProgress(connection: connection)
+        startProgress(progress, for: id, explicitToken: explicitToken)
         let notifier = suggestionNotifier(id: id, document: document, position: position, answer: answer)
         let onProgress: @Sendable (CascadeProgress) -> Void = { step in
             if case .candidate(let preview) = step, let notifier, !Task.isCancelled {
                 notifier.candidate(preview, imports: self.moduleImportInsertion(preview.imports, in: document))
             }
-            guard let token else { return }
-            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "report", "message": .string(step.message)]])
-        }
-        func endProgress(_ message: String) {
-            guard let token else { return }
-            connection.notify(LSPMethod.progress, ["token": token, "value": ["kind": "end", "message": .string(message)]])
+            progress.report(step.message)
         }
         let result: CompletionResult
         let engineStart = ContinuousClock.now
@@ -79,7 +70,7 @@ extension LanguageServer {
             let cancelled = error is CancelledCascade || error is CancellationError || Task.isCancelled
             // What a cancelled or superseded cascade spent before it stopped is spent all the same.
             if let spent = (error as? CancelledCascade)?.report, !spent.tiers.isEmpty { await ledger.record(spent) }
-            endProgress(cancelled ? "cancelled" : "failed")
+            progress.end(cancelled ? "cancelled" : "failed")
             if cancelled {
                 complete(id, .failure(.cancelled()))
             } else if case .inline(automatic: true) = answer {
@@ -92,7 +83,7 @@ extension LanguageServer {
         }
         // The money is spent whether or not anyone still wants the answer.
         await ledger.record(result.report)
-        endProgress(ReportFormatter().detail(result.report))
+        progress.end(ReportFormatter().detail(result.report))
         let report = result.report
         if let entryPoint = report.entryPoint {
             lastReports[request.uri ?? "", default: [:]][entryPoint] = report
@@ -179,19 +170,27 @@ extension LanguageServer {
         return SuggestionNotifier(connection: connection, requestID: id, document: document, encoding: encoding, position: position)
     }
 
-    /// The client's token, or one created with `window/workDoneProgress/create` when the
-    /// client supports it; nil when there is to be no progress.
-    private func progressToken(explicit: JSONValue?) async -> JSONValue? {
-        if let explicit, explicit != .null { return explicit }
-        guard clientCapabilities["window"]?["workDoneProgress"]?.boolValue == true else { return nil }
+    /// Begins `progress` with the client's token at once, or with one created by
+    /// `window/workDoneProgress/create` when the client supports it, in the background: the
+    /// cascade never waits for the client's answer.
+    private func startProgress(_ progress: WorkDoneProgress, for id: RequestID, explicitToken: JSONValue?) {
+        if let explicitToken, explicitToken != .null {
+            pending[id]?.progressToken = explicitToken
+            progress.begin(explicitToken)
+            return
+        }
+        guard clientCapabilities["window"]?["workDoneProgress"]?.boolValue == true else { return }
         progressCounter += 1
         let token = JSONValue.string("cascade-progress-\(progressCounter)")
-        do {
-            _ = try await connection.request(LSPMethod.workDoneProgressCreate, ["token": token])
-            return token
-        } catch {
-            log("client refused a progress token: \(error)")
-            return nil
+        pending[id]?.progressToken = token
+        let connection = self.connection
+        Task {
+            do {
+                _ = try await connection.request(LSPMethod.workDoneProgressCreate, ["token": token])
+                progress.begin(token)
+            } catch {
+                self.log("client refused a progress token: \(error)")
+            }
         }
     }
 

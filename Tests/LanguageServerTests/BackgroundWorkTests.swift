@@ -116,8 +116,22 @@ import Testing
         _ = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams()).get()
         let create = try #require(harness.client.serverRequests.first { $0.method == "window/workDoneProgress/create" })
         let token = try #require(create.params?["token"])
+        // The cascade did not wait for the token; its progress may end after the answer.
+        _ = await harness.client.waitForNotification("$/progress") { $0["token"] == token && $0["value"]?["kind"] == "end" }
         let kinds = harness.client.notifications("$/progress").filter { $0["params"]?["token"] == token }.compactMap { $0["params"]?["value"]?["kind"]?.stringValue }
         #expect(kinds.first == "begin" && kinds.last == "end")
+        _ = await harness.stop()
+    }
+
+    @Test func aClientThatNeverAnswersTheProgressTokenRequestStillGetsItsCompletion() async throws {
+        let harness = ServerHarness(handler: { method, params in
+            method == "window/workDoneProgress/create" ? nil : LSPTestClient.defaultHandler(method, params)
+        })
+        try await harness.start(capabilities: ["window": ["workDoneProgress": true]])
+        let result = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams()).get()
+        #expect(result["items"]?[0]?["insertText"] == "    return a + b\n")
+        #expect(harness.client.serverRequests.map(\.method) == ["window/workDoneProgress/create"])
+        #expect(harness.client.notifications("$/progress").isEmpty, "no progress without an accepted token")
         _ = await harness.stop()
     }
 

@@ -13,7 +13,8 @@ import Glibc
 /// on a dedicated thread: a blocking read on the cooperative pool could starve the
 /// very tasks a test awaits.
 final class LSPTestClient: Sendable {
-    typealias ServerRequestHandler = @Sendable (_ method: String, _ params: JSONValue?) -> Result<JSONValue, ResponseError>
+    /// How the client answers a request from the server; nil leaves it unanswered for good.
+    typealias ServerRequestHandler = @Sendable (_ method: String, _ params: JSONValue?) -> Result<JSONValue, ResponseError>?
 
     private struct State: ~Copyable {
         var nextID = 1
@@ -258,7 +259,7 @@ final class LSPTestClient: Sendable {
             for waiter in ready { waiter.resume(returning: params ?? .null) }
         case .request(let id, let method, let params):
             state.withLock { $0.serverRequests.append((method, params)) }
-            write(message: Message.response(id: id, result: handler(method, params)).json)
+            if let result = handler(method, params) { write(message: Message.response(id: id, result: result).json) }
         }
     }
 }
