@@ -12,36 +12,44 @@ struct CompletionEdits {
     /// The module-level imports the completion needs that the document lacks, if any.
     var imports: ModuleImportInsertion? = nil
 
-    /// Lines clamped to the document; `(endLine, 0)` past the last line is the document's end.
-    private var regionStart: Position { Position(line: min(max(0, startLine), document.lineCount - 1), character: 0) }
+    /// The region as the engine gives it; a line past the end of the document stays past
+    /// it, for `TextDocument.keepingInside` to turn into an insertion at the end.
+    private var regionStart: Position { Position(line: max(0, startLine), character: 0) }
 
     private var regionEnd: Position {
         let end = max(endLine, startLine)
-        if end >= document.lineCount { return document.endPosition(encoding: encoding) }
+        if end >= document.lineCount && startLine < document.lineCount { return document.endPosition(encoding: encoding) }
         return Position(line: end, character: 0)
     }
 
-    /// The region with the text of a cursor just after it (whitespace only) included,
-    /// so indentation typed on a fresh line is replaced rather than doubled.
-    var inlineRange: TextRange {
+    /// The inline item's edit: the region with the text of a cursor just after it
+    /// (whitespace only) included, so indentation typed on a fresh line is replaced rather
+    /// than doubled; the engine's text without its final line break when the range ends
+    /// inside a line that keeps its own break.
+    var inlineEdit: TextEdit {
         var end = regionEnd
         if cursor > end, onlyWhitespace(from: end, to: cursor) { end = cursor }
-        return TextRange(start: regionStart, end: end)
+        var newText = text
+        if end.character > 0, end.line < document.lineCount - 1, newText.hasSuffix("\n") { newText.removeLast() }
+        return document.keepingInside(TextEdit(range: TextRange(start: regionStart, end: end), newText: newText), encoding: encoding)
     }
 
-    /// What replaces `inlineRange`: the engine's text, without its final line break when
-    /// the range ends inside a line that keeps its own break.
-    var inlineText: String {
-        let range = inlineRange
-        if range.end.character > 0, range.end.line < document.lineCount - 1, text.hasSuffix("\n") {
-            return String(text.dropLast())
-        }
-        return text
+    var inlineRange: TextRange { inlineEdit.range }
+    var inlineText: String { inlineEdit.newText }
+
+    /// The whole region replaced by the text, as one edit (code actions, applied edits).
+    var regionEdit: TextEdit {
+        document.keepingInside(TextEdit(range: TextRange(start: regionStart, end: regionEnd), newText: text), encoding: encoding)
     }
 
     /// A completion-list edit: LSP wants the main edit on the cursor's line and containing
     /// it; the rest of the region goes into `additionalTextEdits`.
     var listEdits: (main: TextEdit, additional: [TextEdit]) {
+        let (main, additional) = unclampedListEdits
+        return (document.keepingInside(main, encoding: encoding), additional.map { document.keepingInside($0, encoding: encoding) })
+    }
+
+    private var unclampedListEdits: (main: TextEdit, additional: [TextEdit]) {
         let start = regionStart
         let end = regionEnd
         let cursorLine = cursor.line
@@ -80,11 +88,11 @@ struct CompletionEdits {
     static func importEdit(_ imports: ModuleImportInsertion, in document: TextDocument, encoding: PositionEncoding) -> TextEdit {
         if imports.line < document.lineCount {
             let start = Position(line: max(0, imports.line), character: 0)
-            return TextEdit(range: TextRange(start: start, end: start), newText: imports.text)
+            return document.keepingInside(TextEdit(range: TextRange(start: start, end: start), newText: imports.text), encoding: encoding)
         }
         let end = document.endPosition(encoding: encoding)
         let separator = document.text.isEmpty || document.text.hasSuffix("\n") ? "" : "\n"
-        return TextEdit(range: TextRange(start: end, end: end), newText: separator + imports.text)
+        return document.keepingInside(TextEdit(range: TextRange(start: end, end: end), newText: separator + imports.text), encoding: encoding)
     }
 
     private func onlyWhitespace(from: Position, to: Position) -> Bool {
@@ -93,5 +101,29 @@ struct CompletionEdits {
         let utf8 = document.text.utf8
         let slice = utf8[utf8.index(utf8.startIndex, offsetBy: a)..<utf8.index(utf8.startIndex, offsetBy: b)]
         return slice.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+    }
+}
+
+extension TextDocument {
+    /// `edit` with the same effect and no position past the last line of text. LSP allows
+    /// the empty "line" after a final line break, but editors that count lines as their
+    /// buffers do (Neovim: a file ending in a line break has no such line) reject it.
+    /// Such a position moves to the end of the last line: an insertion there gains the line
+    /// break before it, and a replacement that swallowed the final break leaves it in place.
+    func keepingInside(_ edit: TextEdit, encoding: PositionEncoding) -> TextEdit {
+        let endsWithBreak = text.hasSuffix("\n")
+        let lastLine = endsWithBreak ? max(0, lineCount - 2) : lineCount - 1
+        guard edit.range.end.line > lastLine else { return edit }
+        let endOfText = Position(line: lastLine, character: lineLength(lastLine, encoding: encoding))
+        var clamped = edit
+        clamped.range.end = endOfText
+        if edit.range.start.line > lastLine {
+            clamped.range.start = endOfText
+            if clamped.newText.hasSuffix("\n") { clamped.newText.removeLast() }
+            if !clamped.newText.isEmpty { clamped.newText = "\n" + clamped.newText }
+        } else if endsWithBreak, clamped.newText.hasSuffix("\n") {
+            clamped.newText.removeLast()
+        }
+        return clamped
     }
 }

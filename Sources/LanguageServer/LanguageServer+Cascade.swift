@@ -105,7 +105,7 @@ extension LanguageServer {
             imports: moduleImportInsertion(report.imports, in: document))
         let usable = report.status != .failed && report.status != .cancelled && !report.completion.isEmpty
         let accepted = LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
-        let regionEdit = TextEdit(range: edits.regionRange, newText: report.completion)
+        let regionEdit = edits.regionEdit
         switch answer {
         case .inline(let automatic):
             notifier?.verdict(report, reportJSON: reportJSON, edits: usable ? edits : nil)
@@ -222,12 +222,3 @@ extension LanguageServer {
     }
 }
 
-extension CompletionEdits {
-    /// The engine's region as one multi-line range (for workspace edits).
-    var regionRange: TextRange {
-        let start = Position(line: min(max(0, startLine), document.lineCount - 1), character: 0)
-        let endLineClamped = max(endLine, startLine)
-        let end = endLineClamped >= document.lineCount ? document.endPosition(encoding: encoding) : Position(line: endLineClamped, character: 0)
-        return TextRange(start: start, end: end)
-    }
-}

@@ -123,6 +123,6 @@ extension LanguageServer {
             position = document.endPosition(encoding: encoding)
             if document.text.hasSuffix("\n") { text = String(text.dropFirst()) }
         }
-        return WorkspaceEdit(changes: [document.uri: [TextEdit(range: TextRange(start: position, end: position), newText: text)]])
+        return WorkspaceEdit(changes: [document.uri: [document.keepingInside(TextEdit(range: TextRange(start: position, end: position), newText: text), encoding: encoding)]])
     }
 }

@@ -8,7 +8,7 @@ import Testing
     /// A normal request after the bad input: an inline completion that must succeed.
     private func expectStillWorking(_ harness: ServerHarness, sourceLocation: SourceLocation = #_sourceLocation) async {
         let result = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams())
-        #expect(result.value?["items"]?[0]?["insertText"] == "    return a + b\n", sourceLocation: sourceLocation)
+        #expect(result.value?["items"]?[0]?["insertText"] == "    return a + b", sourceLocation: sourceLocation)
     }
 
     private func started() async throws -> ServerHarness {

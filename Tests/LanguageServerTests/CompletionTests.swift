@@ -10,8 +10,8 @@ import Testing
         // Cursor at the end of `    pass` (line 3); the engine replaces line 3.
         let result = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(line: 3, character: 8)).get()
         let item = try #require(result["items"]?[0])
-        #expect(item["insertText"] == "    return a + b\n")
-        #expect(item["range"] == ["start": ServerHarness.position(3, 0), "end": ServerHarness.position(4, 0)])
+        #expect(item["insertText"] == "    return a + b")
+        #expect(item["range"] == ["start": ServerHarness.position(3, 0), "end": ServerHarness.position(3, 8)])
         #expect(item["data"]?["cascade"]?["id"] == "c-1")
         #expect(item["data"]?["cascade"]?["status"] == "passed")
         #expect(item["command"]?["command"] == "cascade.accepted")

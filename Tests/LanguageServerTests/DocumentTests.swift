@@ -55,7 +55,7 @@ import Testing
     @Test func listEditAtTheEndOfTheDocstringInsertsAfterTheLine() {
         let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 1, character: 14), startLine: 2, endLine: 3, text: "    return 1\n")
         #expect(edits.listEdits.main == TextEdit(range: TextRange(start: Position(line: 1, character: 14), end: Position(line: 1, character: 14)), newText: "\n    return 1"))
-        #expect(edits.listEdits.additional == [TextEdit(range: TextRange(start: Position(line: 2, character: 0), end: Position(line: 3, character: 0)), newText: "")])
+        #expect(edits.listEdits.additional == [TextEdit(range: TextRange(start: Position(line: 2, character: 0), end: Position(line: 2, character: 4)), newText: "")])
     }
 
     @Test func listEditRemovesReplacedLinesAboveAndBelowTheCursor() {
@@ -89,5 +89,45 @@ import Testing
 
     @Test func multiLineSignaturesAndMethods() {
         #expect(needsBody("class A:\n    async def f(self,\n            x):  # note\n        \"\"\"Doc.\"\"\"\n\nz = 2\n", line: 3))
+    }
+}
+
+/// A function that is the last thing in the file (the common case while writing one): no
+/// range may point past the last line, with or without a final line break.
+@Suite struct EndOfDocumentRangeTests {
+    static let withBreak = "def f():\n    \"\"\"Doc.\"\"\"\n"
+    static let withoutBreak = "def f():\n    \"\"\"Doc.\"\"\""
+
+    /// Whether an editor that counts a final line break as ending the last line (Neovim) can address `position`.
+    func isInside(_ position: Position, _ document: TextDocument) -> Bool {
+        let lines = document.text.hasSuffix("\n") ? document.lineCount - 1 : document.lineCount
+        return position.line < lines && position.character <= document.lineLength(position.line, encoding: .utf16)
+    }
+
+    func applying(_ edits: [TextEdit], to document: TextDocument) throws -> String {
+        var document = document
+        // Last first, so earlier positions stay valid.
+        for edit in edits.sorted(by: { $0.range.start > $1.range.start }) {
+            try document.apply(TextDocumentContentChangeEvent(range: edit.range, text: edit.newText), encoding: .utf16)
+        }
+        return document.text
+    }
+
+    @Test(arguments: [withBreak, withoutBreak])
+    func everyEditStaysInsideAndWritesTheBody(text: String) throws {
+        let document = TextDocument(uri: "u", languageId: "python", version: 1, text: text)
+        let edits = CompletionEdits(document: document, encoding: .utf16, cursor: Position(line: 1, character: 14),
+                                    startLine: 2, endLine: 2, text: "    return 1\n")
+        let expected = "def f():\n    \"\"\"Doc.\"\"\"\n    return 1" + (text.hasSuffix("\n") ? "\n" : "")
+        let (main, additional) = edits.listEdits
+        let sets: [(String, [TextEdit])] = [("inline", [edits.inlineEdit]), ("region", [edits.regionEdit]), ("list", [main] + additional)]
+        for (name, set) in sets {
+            for edit in set {
+                #expect(isInside(edit.range.start, document) && isInside(edit.range.end, document), "\(name): \(edit.range)")
+            }
+            #expect(try applying(set, to: document).trimmingCharacters(in: .newlines) == expected.trimmingCharacters(in: .newlines), "\(name)")
+        }
+        let imports = CompletionEdits.importEdit(ModuleImportInsertion(line: 99, text: "import os\n"), in: document, encoding: .utf16)
+        #expect(isInside(imports.range.start, document) && isInside(imports.range.end, document))
     }
 }

@@ -70,8 +70,8 @@ import Testing
             let resolved = try await harness.client.request("codeAction/resolve", try #require(actions[0])).get()
             let edits = try #require(resolved["edit"]?["changes"]?[ServerHarness.uri])
             let body: JSONValue = [
-                "range": ["start": ServerHarness.position(firstLine + 3, 0), "end": ServerHarness.position(firstLine + 4, 0)],
-                "newText": "    return a + b\n",
+                "range": ["start": ServerHarness.position(firstLine + 3, 0), "end": ServerHarness.position(firstLine + 3, 8)],
+                "newText": "    return a + b",
             ]
             #expect(edits == (expectImport ? [Self.importEdit, body] : [body]))
             _ = await harness.stop()
@@ -86,7 +86,7 @@ import Testing
         let edits = try #require(changes?.arrayValue)
         #expect(edits.count == 2)
         #expect(edits.first == Self.importEdit)
-        #expect(edits.last?["newText"] == "    return a + b\n")
+        #expect(edits.last?["newText"] == "    return a + b")
         _ = await harness.stop()
     }
 
@@ -98,7 +98,7 @@ import Testing
         try await harness.start()
         let result = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(line: 3, character: 8)).get()
         let item = try #require(result["items"]?[0])
-        #expect(item["insertText"] == "    return a + b\n")
+        #expect(item["insertText"] == "    return a + b")
         let command = try #require(item["command"])
         #expect(command["command"] == "cascade.accepted")
         #expect(command["arguments"] == [["id": "c-1", "uri": .string(ServerHarness.uri), "imports": ["from typing import *"]]])

@@ -43,8 +43,8 @@ struct RealBinaryTests {
         let client = server.client
         let result = try await client.request("textDocument/inlineCompletion", RealServer.params("add", token: "progress-add")).get()
         let item = try #require(result["items"]?[0])
-        #expect(item["insertText"] == "    return a + b\n")
-        #expect(item["range"] == ["start": ["line": 2, "character": 0], "end": ["line": 3, "character": 0]])
+        #expect(item["insertText"] == "    return a + b")
+        #expect(item["range"] == ["start": ["line": 2, "character": 0], "end": ["line": 2, "character": 4]])
         let report = try #require(item["data"]?["cascade"])
         let engineMs = try #require(item["data"]?["engineMs"]?.doubleValue, "the item carries the engine's own time")
         #expect(engineMs > 0 && engineMs < 60_000)
@@ -117,7 +117,7 @@ struct RealBinaryTests {
         #expect(shown.first == ["testing", "small"], "\(shown)")
         #expect(shown.contains(["testing", "medium"]), "\(shown)")
         #expect(shown.last == ["passed", "medium"], "\(shown)")
-        #expect(suggestions.first?["item"]?["insertText"] == "    return a + b\n")
+        #expect(suggestions.first?["item"]?["insertText"] == "    return a + b")
         #expect(suggestions.last?["badge"]?["text"]?.stringValue?.hasPrefix("✓ 1/1 your example · ") == true)
         #expect(await server.stop() == 0)
     }
@@ -183,7 +183,7 @@ struct RealBinaryTests {
         let gone = await server.waitFor(seconds: 5) { server.testProcesses().isEmpty }
         #expect(gone, "test processes still running after the supersede: \(server.testProcesses())")
         let result = try await server.answer(to: second).get()
-        #expect(result["items"]?[0]?["insertText"] == "    return a + b\n")
+        #expect(result["items"]?[0]?["insertText"] == "    return a + b")
         #expect(await server.stop() == 0)
     }
 
@@ -212,7 +212,7 @@ struct RealBinaryTests {
         #expect(action["title"] == "Generate function from docstring")
         let resolved = try await client.request("codeAction/resolve", action).get()
         #expect(resolved["edit"]?["changes"]?[uri] == [[
-            "range": ["start": ["line": 2, "character": 0], "end": ["line": 3, "character": 0]], "newText": "    return a + b\n",
+            "range": ["start": ["line": 2, "character": 0], "end": ["line": 2, "character": 4]], "newText": "    return a + b",
         ]])
         // The tests that validated it go right below the function (here its docstring: the
         // client did not apply the edit).
