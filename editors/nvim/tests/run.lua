@@ -47,6 +47,19 @@ if not env.CASCADE_TEST_CMD or not env.CASCADE_TEST_CONFIG then
   vim.cmd('cquit 2')
 end
 
+local version = vim.version()
+out(string.format('# nvim %d.%d.%d', version.major, version.minor, version.patch))
+
+-- Every deprecated Neovim API the plugin calls, also the ones that do not warn yet.
+local deprecated = {}
+if vim.deprecate then
+  local original_deprecate = vim.deprecate
+  vim.deprecate = function(name, ...)
+    table.insert(deprecated, name .. '\n' .. debug.traceback('', 2))
+    return original_deprecate(name, ...)
+  end
+end
+
 vim.cmd('filetype on')
 vim.cmd('runtime plugin/cascade.lua')
 local cascade = require('cascade')
@@ -275,6 +288,10 @@ case('a cascade that ends unverified says so in the badge', function()
   check(shown:find('unverified', 1, true), 'badge says unverified: ' .. shown)
   check(vim.tbl_contains(groups, 'CascadeBadgeWarning'), 'badge is in the warning colour')
   cascade.dismiss()
+end)
+
+case('no deprecated Neovim API was called', function()
+  check(#deprecated == 0, 'deprecated calls:\n' .. table.concat(deprecated, '\n'))
 end)
 
 out(string.format('# %d failed', failures))

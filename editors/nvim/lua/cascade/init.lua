@@ -156,7 +156,7 @@ local function plan(bufnr, state, i)
     return nil
   end
   if ghost == '' or ghost == '\n' then return nil end
-  local lines = vim.split(ghost, '\n', true)
+  local lines = vim.split(ghost, '\n', { plain = true })
   if lines[#lines] == '' then table.remove(lines) end
   if strip and lines[1] then
     local lead = lines[1]:match('^%s*')
@@ -302,7 +302,7 @@ function M.accept()
   local entry = state.entry
   local report = report_of(p.item)
   M.dismiss(bufnr)
-  local lines = vim.split(p.insert, '\n', true)
+  local lines = vim.split(p.insert, '\n', { plain = true })
   vim.api.nvim_buf_set_text(bufnr, p.start[1], p.start[2], p.finish[1], p.finish[2], lines)
   -- Cursor to the end of the inserted text, before a trailing newline.
   local n = #lines
@@ -494,7 +494,7 @@ local reopen
 
 local function schedule_automatic(bufnr)
   if timers[bufnr] then timers[bufnr]:stop() end
-  timers[bufnr] = timers[bufnr] or vim.loop.new_timer()
+  timers[bufnr] = timers[bufnr] or (vim.uv or vim.loop).new_timer()
   timers[bufnr]:start(config.options.debounce_ms, 0, vim.schedule_wrap(function()
     if vim.api.nvim_get_current_buf() == bufnr and vim.api.nvim_get_mode().mode:sub(1, 1) == 'i' then
       M.trigger(TRIGGER_AUTOMATIC)
