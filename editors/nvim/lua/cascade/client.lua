@@ -10,7 +10,8 @@ local by_root = {}
 --- bufnr -> root it is attached under
 local root_of_buf = {}
 
---- Hooks set by init.lua: on_progress(token, value), on_report(params), on_exit(root, message).
+--- Hooks set by init.lua: on_progress(token, value), on_report(params),
+--- on_suggestion(entry, params), on_exit(root, message).
 M.hooks = {}
 
 local uv = vim.uv or vim.loop
@@ -77,6 +78,9 @@ local function capabilities()
   caps.textDocument.inlineCompletion = { dynamicRegistration = false }
   caps.window = caps.window or {}
   caps.window.workDoneProgress = true
+  -- cascade/suggestion: each candidate while its tests run, then the verdict.
+  caps.experimental = caps.experimental or {}
+  caps.experimental.cascadeSuggestions = true
   caps.general = caps.general or {}
   -- Neovim before 0.10 neither offers nor reads `positionEncoding`: pin utf-16,
   -- the encoding it computes positions in.
@@ -154,6 +158,9 @@ local function start(root, bufnr)
       end,
       ['cascade/report'] = function(_, params)
         if params and M.hooks.on_report then M.hooks.on_report(params) end
+      end,
+      ['cascade/suggestion'] = function(_, params)
+        if params and M.hooks.on_suggestion then M.hooks.on_suggestion(entry, params) end
       end,
       ['window/workDoneProgress/create'] = function() return vim.NIL end,
     },
