@@ -54,7 +54,7 @@ struct EditorTests {
         #expect(!run.output.contains("not ok"), "\(run.output)")
     }
 
-    @Test("Emacs: suggest, badge, accept, dismiss, server death, unverified (ERT)",
+    @Test("Emacs: suggest, testing mark then verdict, badge, accept, dismiss, server death, unverified (ERT)",
           .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
           .timeLimit(.minutes(2)))
     func emacsClient() async throws {
@@ -66,7 +66,10 @@ struct EditorTests {
             "-f", "ert-run-tests-batch-and-exit",
         ])
         #expect(run.status == 0, "emacs failed:\n\(run.output)")
-        #expect(run.output.contains("passed") && run.output.contains("cascade-test-suggest-and-accept"), "\(run.output)")
+        for name in ["cascade-test-suggest-and-accept", "cascade-test-testing-then-verdict",
+                     "cascade-test-while-testing", "cascade-test-moved-point"] {
+            #expect(run.output.range(of: "passed +[0-9]+/[0-9]+ +\(name) ", options: .regularExpression) != nil, "\(name):\n\(run.output)")
+        }
         #expect(!run.output.contains("unexpected results"), "\(run.output)")
     }
 
