@@ -130,7 +130,7 @@ LINE is the 0-based line it replaces."
       (ert-fail (format "%s is not set" name))))
 
 (ert-deftest cascade-test-badge-format ()
-  "The badge reads like the design's example."
+  "The badges read like the design's example, the server's with the saving."
   (let ((report '(:status "passed" :acceptedTier "small"
                           :tiers [(:name "small" :tests 12 :bestPassed 12)]
                           :totalCostUSD 0.0000305 :baselineCostUSD 0.00019)))
@@ -139,7 +139,17 @@ LINE is the 0-based line it replaces."
   (let ((badge (cascade-badge '(:status "unverified" :acceptedTier "medium"
                                         :tiers [] :totalCostUSD 0.0004))))
     (should (string-prefix-p "unverified" badge))
-    (should (eq (get-text-property 0 'face badge) 'cascade-badge-warning-face))))
+    (should (eq (get-text-property 0 'face badge) 'cascade-badge-warning-face)))
+  ;; The server's badge, with the saving added, and its severity's face.
+  (let ((badge (cascade-server-badge
+                '(:text "✓ 12/12 tests · small · $0.00003" :severity "ok")
+                '(:status "passed" :totalCostUSD 0.0000305 :baselineCostUSD 0.00019))))
+    (should (equal (substring-no-properties badge)
+                   "✓ 12/12 tests · small · $0.00003 · saved 84%"))
+    (should (eq (get-text-property 0 'face badge) 'cascade-badge-face)))
+  (let ((mark (cascade-server-badge '(:text "testing… · small" :severity "info") nil)))
+    (should (equal (substring-no-properties mark) "testing… · small"))
+    (should (eq (get-text-property 0 'face mark) 'cascade-badge-testing-face))))
 
 (ert-deftest cascade-test-suggest-and-accept ()
   "A suggestion appears with text and badge, and accepting inserts it."
