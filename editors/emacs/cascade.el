@@ -20,11 +20,13 @@
 ;; tests it passed.
 ;;
 ;; This package shows the suggestion as ghost text with a badge such as
-;; "✓ 12/12 · small · $0.00003 · saved 84%" (or "unverified" in the
-;; warning face), lets you accept, cycle or dismiss it with a transient
-;; keymap, shows the cascade's progress in the mode line, and can write
-;; a function body from its docstring, insert the validating tests, and
-;; show the session's spending.
+;; "✓ 12/12 tests · small · $0.00003 · saved 84%" (or "? unverified" in
+;; the warning face).  The first candidate shows as soon as it is
+;; written, marked "testing… · small" until the verdict replaces the
+;; mark.  It lets you accept, cycle or dismiss the suggestion with a
+;; transient keymap, shows the cascade's progress in the mode line, and
+;; can write a function body from its docstring, insert the validating
+;; tests, and show the session's spending.
 ;;
 ;; It talks to the server with the built-in `jsonrpc' library, the way
 ;; eglot does; neither eglot nor lsp-mode is needed.
@@ -97,6 +99,9 @@ nil means suggestions come only when asked for with `cascade-trigger'."
 (defface cascade-badge-face '((t :inherit success))
   "Face of the badge of a suggestion that passed its tests.")
 
+(defface cascade-badge-testing-face '((t :inherit (italic shadow)))
+  "Face of the mark of a candidate whose tests are still running.")
+
 (defface cascade-badge-warning-face '((t :inherit warning))
   "Face of the badge of an unverified suggestion.")
 
@@ -149,6 +154,15 @@ Cleared when a new request starts.")
   "Incremented by every request; older answers are ignored.")
 (defvar-local cascade--pending nil
   "A cons (CONNECTION . ID) of the request in flight, or nil.")
+(defvar-local cascade--asked nil
+  "Where the request in flight was made: (:tick TICK :point POINT :uri URI).")
+(defvar-local cascade--verdict-shown nil
+  "Non-nil when the verdict shown came as a `cascade/suggestion'.
+The answer that follows it is then taken without drawing again.")
+
+(defvar cascade--verdict-badges (make-hash-table :test #'equal)
+  "Report id -> the badge (:text :severity) the server sent with its verdict.")
+
 (defvar-local cascade--idle-timer nil
   "The timer of an automatic request.")
 (defvar-local cascade--exit-transient nil
@@ -240,6 +254,25 @@ Cleared when a new request starts.")
             parts))
     (propertize (string-join (nreverse parts) " · ") 'face face)))
 
+(defun cascade--severity-face (severity)
+  "The face of a server badge of SEVERITY."
+  (pcase severity
+    ("info" 'cascade-badge-testing-face)
+    ("warning" 'cascade-badge-warning-face)
+    ("error" 'cascade-badge-error-face)
+    (_ 'cascade-badge-face)))
+
+(defun cascade-server-badge (badge report)
+  "BADGE, as the server sent it (:text :severity), as a propertized string.
+The saving in REPORT, a CascadeReport plist or nil, is appended."
+  (let* ((text (plist-get badge :text))
+         (saved (and report (cascade--saved-percent report))))
+    (when (and saved (> saved 0) (not (string-search "saved" text)))
+      (setq text (format "%s · saved %s%d%%" text
+                         (if (eq (plist-get report :baselineIsEstimate) t) "~" "")
+                         saved)))
+    (propertize text 'face (cascade--severity-face (plist-get badge :severity)))))
+
 ;;;; Positions
 
 (defun cascade--uri (&optional buffer)
@@ -323,7 +356,7 @@ This lets the README's setup work without installing the binary."
           (when cascade-config-file
             (list "--config" (expand-file-name cascade-config-file)))))
 
-(defun cascade--handle-notification (_conn method params)
+(defun cascade--handle-notification (conn method params)
   "Handle the server's notification METHOD with PARAMS."
   (pcase method
     ('$/progress
@@ -336,6 +369,8 @@ This lets the README's setup work without installing the binary."
     ('cascade/report
      (cascade--count-report (plist-get params :report))
      (force-mode-line-update t))
+    ('cascade/suggestion
+     (cascade--on-suggestion conn params))
     ('window/showMessage
      (message "cascade: %s" (plist-get params :message)))
     (_ nil)))
@@ -417,6 +452,8 @@ When the server dies instead, signal a `user-error' with its last words."
              (list :general (list :positionEncodings ["utf-16"])
                    :window (list :workDoneProgress t)
                    :workspace (list :applyEdit t)
+                   ;; cascade/suggestion: each candidate as its tests run, then the verdict.
+                   :experimental (list :cascadeSuggestions t)
                    :textDocument
                    (list :inlineCompletion
                          (list :dynamicRegistration :json-false)
@@ -619,13 +656,22 @@ A plist with :item, :text, :start, :end (the region it replaces) and
     (delete-overlay cascade--overlay))
   (setq cascade--overlay nil))
 
+(defun cascade--item-badge (item)
+  "The badge of ITEM: the server's testing mark or verdict, else its report's."
+  (let* ((report (cascade--item-report item))
+         (server (or (plist-get item :cascade-badge)
+                     (and (plist-get report :id)
+                          (gethash (plist-get report :id) cascade--verdict-badges)))))
+    (cond
+     ((stringp (plist-get server :text)) (cascade-server-badge server report))
+     (report (cascade-badge report))
+     (t (propertize "no report" 'face 'cascade-badge-warning-face)))))
+
 (defun cascade--show (plan)
   "Draw PLAN: ghost text after the line, the badge, the rest below."
   (cascade--clear-overlay)
   (let* ((lines (plist-get plan :lines))
-         (report (cascade--item-report (plist-get plan :item)))
-         (badge (if report (cascade-badge report)
-                  (propertize "no report" 'face 'cascade-badge-warning-face)))
+         (badge (cascade--item-badge (plist-get plan :item)))
          (count (length cascade--items))
          (first (propertize (car lines) 'face 'cascade-suggestion-face))
          (rest (mapconcat (lambda (l)
@@ -677,7 +723,9 @@ A plist with :item, :text, :start, :end (the region it replaces) and
               (setq cascade--index index
                     found t)
               (cascade--show plan)))))
-      (unless found (cascade-dismiss)))))
+      (unless found
+        ;; A cascade still running only loses its candidate from the screen.
+        (if cascade--pending (cascade--hide) (cascade-dismiss))))))
 
 (defun cascade--forget-markers ()
   "Release the markers of the current items."
@@ -686,6 +734,39 @@ A plist with :item, :text, :start, :end (the region it replaces) and
     (set-marker (cdr bounds) nil))
   (setq cascade--markers nil))
 
+(defun cascade--place (items)
+  "Make ITEMS the suggestions, each with markers around the text it replaces."
+  (cascade--hide)
+  (setq cascade--items items
+        cascade--index 0
+        cascade--markers
+        (mapcar (lambda (item)
+                  (let ((range (plist-get item :range)))
+                    (if range
+                        (cons (copy-marker (cascade--lsp-to-point
+                                            (plist-get range :start)))
+                              (copy-marker (cascade--lsp-to-point
+                                            (plist-get range :end))
+                                           t))
+                      (cons (copy-marker (point)) (copy-marker (point) t)))))
+                items)))
+
+(defun cascade--adopt-answer (items)
+  "Take ITEMS, an answer repeating the verdict drawn, without drawing again.
+The answer's item carries the accept command.  Return nil when ITEMS
+is not that verdict."
+  (let* ((shown (and cascade--verdict-shown cascade--shown))
+         (drawn (plist-get shown :item))
+         (answer (car items)))
+    (when (and shown (null (cdr items)) (null (cdr cascade--items))
+               (equal (cascade--item-text answer) (cascade--item-text drawn))
+               (equal (plist-get answer :range) (plist-get drawn :range)))
+      (let ((adopted (append (list :cascade-badge (plist-get drawn :cascade-badge))
+                             answer)))
+        (setq cascade--items (list adopted)
+              cascade--shown (plist-put cascade--shown :item adopted)))
+      t)))
+
 (defun cascade--receive (items kind)
   "Show ITEMS, the answer to a request of trigger KIND."
   (let ((items (append (if (and (listp items) (plist-member items :items))
@@ -693,23 +774,56 @@ A plist with :item, :text, :start, :end (the region it replaces) and
                          items)
                        nil)))
     (if (null items)
-        (when (= kind 1) (message "cascade: no suggestion here"))
-      (cascade-dismiss)
-      (setq cascade--items items
-            cascade--index 0
-            cascade--markers
-            (mapcar (lambda (item)
-                      (let ((range (plist-get item :range)))
-                        (if range
-                            (cons (copy-marker (cascade--lsp-to-point
-                                                (plist-get range :start)))
-                                  (copy-marker (cascade--lsp-to-point
-                                                (plist-get range :end))
-                                               t))
-                          (cons (copy-marker (point)) (copy-marker (point) t)))))
-                    items))
+        (progn (cascade--hide)
+               (when (= kind 1) (message "cascade: no suggestion here")))
       (cascade--count-report (cascade--item-report (car items)))
-      (cascade--render))))
+      (unless (cascade--adopt-answer items)
+        (cascade-dismiss)
+        (cascade--place items)
+        (cascade--render)))))
+
+(defun cascade--awaiting-buffer (conn params)
+  "The buffer whose request in flight PARAMS, a `cascade/suggestion', is about.
+Nil for another request's (a stale id, or another document)."
+  (cl-find-if (lambda (buffer)
+                (with-current-buffer buffer
+                  (and cascade--pending cascade--asked
+                       (eq (car cascade--pending) conn)
+                       (eql (cdr cascade--pending) (plist-get params :id))
+                       (equal (plist-get cascade--asked :uri)
+                              (plist-get params :uri)))))
+              (buffer-list)))
+
+(defun cascade--where-asked-p ()
+  "Non-nil while the text and point are as they were when the request was made."
+  (and (eql (buffer-chars-modified-tick) (plist-get cascade--asked :tick))
+       (eql (point) (plist-get cascade--asked :point))))
+
+(defun cascade--on-suggestion (conn params)
+  "Show PARAMS, a `cascade/suggestion' from CONN, if it is news of our request.
+A candidate being tested (state \"testing\"), then the verdict just
+before the answer; shown only while nothing moved since the request."
+  (when-let ((buffer (cascade--awaiting-buffer conn params)))
+    (with-current-buffer buffer
+      (let ((testing (equal (plist-get params :state) "testing"))
+            (report (plist-get params :report))
+            (badge (plist-get params :badge))
+            (item (plist-get params :item)))
+        (when (and (not testing) badge (plist-get report :id))
+          (puthash (plist-get report :id) badge cascade--verdict-badges))
+        (when (cascade--where-asked-p)
+          (cond
+           (item
+            (cascade--place
+             (list (list :insertText (plist-get item :insertText)
+                         :range (plist-get item :range)
+                         :data (and report (list :cascade report))
+                         :cascade-state (plist-get params :state)
+                         :cascade-badge badge)))
+            (setq cascade--verdict-shown (not testing))
+            (cascade--render))
+           ;; A verdict with nothing to offer takes the candidate down.
+           ((not testing) (cascade--hide))))))))
 
 ;;;; Commands
 
@@ -740,6 +854,7 @@ cascade, 2 (automatic) may answer from the cache."
          (with-current-buffer buffer
            (when (= generation cascade--generation)
              (setq cascade--pending nil
+                   cascade--asked nil
                    cascade--progress nil)
              (cascade--receive result kind)))))
      :error-fn
@@ -760,21 +875,30 @@ cascade, 2 (automatic) may answer from the cache."
              (cascade--error "cascade: no answer after %s s; see `cascade-request-timeout'"
                              cascade-request-timeout))))))
     (setq cascade--pending
-          (cons conn (ignore-errors (jsonrpc--next-request-id conn))))))
+          (cons conn (ignore-errors (jsonrpc--next-request-id conn)))
+          cascade--asked
+          (list :tick (buffer-chars-modified-tick) :point (point)
+                :uri (cascade--uri)))))
+
+(defun cascade--hide ()
+  "Take the suggestion off the screen; a request in flight goes on."
+  (cascade--clear-overlay)
+  (cascade--forget-markers)
+  (setq cascade--items nil
+        cascade--index 0
+        cascade--shown nil
+        cascade--verdict-shown nil)
+  (when cascade--exit-transient
+    (let ((exit cascade--exit-transient))
+      (setq cascade--exit-transient nil)
+      (funcall exit))))
 
 (defun cascade-dismiss ()
   "Hide the suggestion and cancel any request in flight."
   (interactive)
   (cascade--cancel-pending)
-  (cascade--clear-overlay)
-  (cascade--forget-markers)
-  (setq cascade--items nil
-        cascade--index 0
-        cascade--shown nil)
-  (when cascade--exit-transient
-    (let ((exit cascade--exit-transient))
-      (setq cascade--exit-transient nil)
-      (funcall exit))))
+  (setq cascade--asked nil)
+  (cascade--hide))
 
 (defun cascade-next ()
   "Show the next suggestion; with none shown, ask for one."
@@ -943,10 +1067,16 @@ Returns the text shown."
     text))
 
 (defun cascade-current-suggestion ()
-  "The suggestion shown, as (:text TEXT :report REPORT), or nil."
+  "The suggestion shown, as (:text TEXT :report REPORT :state STATE), or nil.
+While its tests run REPORT is nil and STATE is \"testing\"; then STATE
+is the report's status."
   (when cascade--shown
-    (list :text (plist-get cascade--shown :text)
-          :report (cascade--item-report (plist-get cascade--shown :item)))))
+    (let* ((item (plist-get cascade--shown :item))
+           (report (cascade--item-report item)))
+      (list :text (plist-get cascade--shown :text)
+            :report report
+            :state (or (plist-get item :cascade-state)
+                       (plist-get report :status))))))
 
 (defun cascade-mode-line-string ()
   "Return the progress of a running cascade, else the session's spending."

@@ -8,7 +8,9 @@
 ;;   emacs --batch -Q -L editors/emacs -l editors/emacs/tests/cascade-test.el \
 ;;         -f ert-run-tests-batch-and-exit
 ;;
-;; CASCADE_TEST_CONFIG_HANG names a config whose model never answers.
+;; CASCADE_TEST_CONFIG_HANG names a config whose model never answers;
+;; CASCADE_TEST_CONFIG_SLOW_TESTS one whose model writes code at once but
+;; never its tests.
 ;; Optional: CASCADE_TEST_EXPECT (text the suggestion must contain,
 ;; default "return"), CASCADE_TEST_TIMEOUT_MS (bounded wait per step).
 
@@ -74,8 +76,17 @@
   (end-of-line))
 
 (defun cascade-test--wait-suggestion ()
-  "Wait for a suggestion (or an error) and return it."
+  "Wait for the answer (or an error); return the suggestion, verdict and all."
   (cascade-test--wait-for "a suggestion"
+                          (lambda () (or cascade-last-error
+                                         (and (plist-get (cascade-current-suggestion) :report)
+                                              (null cascade--pending)))))
+  (should-not cascade-last-error)
+  (cascade-current-suggestion))
+
+(defun cascade-test--wait-candidate ()
+  "Wait for the first candidate of a cascade whose tests never come; return it."
+  (cascade-test--wait-for "a candidate"
                           (lambda () (or (cascade-current-suggestion)
                                          cascade-last-error)))
   (should-not cascade-last-error)
@@ -88,13 +99,38 @@
                                (overlays-in (point-min) (point-max)))
              "\n"))
 
+(defvar cascade-test--draws nil
+  "Every suggestion drawn, newest first: the overlay text right after drawing.")
+
+(defun cascade-test--record-draw (&rest _)
+  "Record the suggestion `cascade--show' has just drawn."
+  (push (cascade-test--ghost) cascade-test--draws))
+
+(advice-add 'cascade--show :after #'cascade-test--record-draw)
+
+(defun cascade-test--face-after (regexp string)
+  "The face of STRING just after the first match of REGEXP, or `no-match'."
+  (let ((at (string-match regexp string)))
+    (if at (get-text-property (match-end 0) 'face string) 'no-match)))
+
+(defun cascade-test--fake-verdict (id uri line)
+  "A `cascade/suggestion' verdict for request ID on URI offering \"return 42\".
+LINE is the 0-based line it replaces."
+  (list :id id :uri uri :position (list :line line :character 4)
+        :state "passed" :tier "small"
+        :item (list :insertText "    return 42\n"
+                    :range (list :start (list :line line :character 0)
+                                 :end (list :line (1+ line) :character 0)))
+        :badge (list :text "✓ 9/9 tests · small · $0" :severity "ok")
+        :report (list :id (format "fake-%s" id) :status "passed" :tiers [])))
+
 (defun cascade-test--config (name)
   "The config file in environment variable NAME, or skip the test."
   (or (getenv name)
       (ert-fail (format "%s is not set" name))))
 
 (ert-deftest cascade-test-badge-format ()
-  "The badge reads like the design's example."
+  "The badges read like the design's example, the server's with the saving."
   (let ((report '(:status "passed" :acceptedTier "small"
                           :tiers [(:name "small" :tests 12 :bestPassed 12)]
                           :totalCostUSD 0.0000305 :baselineCostUSD 0.00019)))
@@ -103,7 +139,17 @@
   (let ((badge (cascade-badge '(:status "unverified" :acceptedTier "medium"
                                         :tiers [] :totalCostUSD 0.0004))))
     (should (string-prefix-p "unverified" badge))
-    (should (eq (get-text-property 0 'face badge) 'cascade-badge-warning-face))))
+    (should (eq (get-text-property 0 'face badge) 'cascade-badge-warning-face)))
+  ;; The server's badge, with the saving added, and its severity's face.
+  (let ((badge (cascade-server-badge
+                '(:text "✓ 12/12 tests · small · $0.00003" :severity "ok")
+                '(:status "passed" :totalCostUSD 0.0000305 :baselineCostUSD 0.00019))))
+    (should (equal (substring-no-properties badge)
+                   "✓ 12/12 tests · small · $0.00003 · saved 84%"))
+    (should (eq (get-text-property 0 'face badge) 'cascade-badge-face)))
+  (let ((mark (cascade-server-badge '(:text "testing… · small" :severity "info") nil)))
+    (should (equal (substring-no-properties mark) "testing… · small"))
+    (should (eq (get-text-property 0 'face mark) 'cascade-badge-testing-face))))
 
 (ert-deftest cascade-test-suggest-and-accept ()
   "A suggestion appears with text and badge, and accepting inserts it."
@@ -113,14 +159,14 @@
     (let* ((suggestion (cascade-test--wait-suggestion))
            (text (plist-get suggestion :text))
            (report (plist-get suggestion :report))
-           (ghost (cascade-test--ghost))
-           (badge (substring-no-properties (cascade-badge report))))
+           (ghost (cascade-test--ghost)))
       (should (string-match-p (regexp-quote cascade-test--expect) text))
       (should (plist-get report :id))
+      (should (equal (plist-get suggestion :state) (plist-get report :status)))
       (should (string-match-p (regexp-quote cascade-test--expect) ghost))
-      (should (string-match-p (regexp-quote badge) ghost))
       (when (equal (plist-get report :status) "passed")
-        (should (string-match-p "\\`✓ [0-9]+/[0-9]+ · " badge)))
+        (should (string-match-p "   ✓ [0-9]+/[0-9]+ tests · small · \\$" ghost))
+        (should (eq (cascade-test--face-after "   " ghost) 'cascade-badge-face)))
       (should (string-match-p "\\$" (cascade-mode-line-string)))
       (cascade-next)
       (should (cascade-current-suggestion))
@@ -133,6 +179,81 @@
                                        accepted))
                  (buffer-string)))
         (should (string-match-p "def scale(values, factor):" (buffer-string)))))))
+
+(ert-deftest cascade-test-testing-then-verdict ()
+  "The candidate shows marked as being tested, then the verdict replaces the mark."
+  (cascade-test--in-project "progressive" (cascade-test--config "CASCADE_TEST_CONFIG")
+    (cascade-test--goto-line-end 3)
+    (setq cascade-test--draws nil)
+    (cascade-trigger)
+    (let* ((suggestion (cascade-test--wait-suggestion))
+           (draws (reverse cascade-test--draws))
+           (first (car draws))
+           (verdict (car (last draws))))
+      (should (>= (length draws) 2))
+      (should (string-match-p (regexp-quote cascade-test--expect) first))
+      (should (string-match-p "   testing… · small" first))
+      (should (eq (cascade-test--face-after "   " first) 'cascade-badge-testing-face))
+      (dolist (draw (butlast draws))
+        (should (string-match-p "testing… · small" draw)))
+      ;; The verdict is drawn once: from cascade/suggestion; the answer
+      ;; repeating it draws nothing.
+      (should (string-match-p "   ✓ " verdict))
+      (should-not (string-match-p "testing…" verdict))
+      (should (eq (cascade-test--face-after "   " verdict) 'cascade-badge-face))
+      (should (string-match-p (regexp-quote (string-trim (car (split-string (plist-get suggestion :text) "\n"))))
+                              verdict))
+      (should (equal (plist-get suggestion :state) "passed"))
+      (should (equal (plist-get (plist-get suggestion :report) :status) "passed")))))
+
+(ert-deftest cascade-test-while-testing ()
+  "While its tests run the suggestion has no report, news of other requests
+changes nothing, and it can be accepted."
+  (cascade-test--in-project "testing" (cascade-test--config "CASCADE_TEST_CONFIG_SLOW_TESTS")
+    (cascade-test--goto-line-end 3)
+    (cascade-trigger)
+    (let* ((suggestion (cascade-test--wait-candidate))
+           (text (plist-get suggestion :text))
+           (ghost (cascade-test--ghost))
+           (conn (car cascade--pending))
+           (id (cdr cascade--pending))
+           (drawn (length cascade-test--draws)))
+      (should (equal (plist-get suggestion :state) "testing"))
+      (should-not (plist-get suggestion :report))
+      (should (string-match-p (regexp-quote cascade-test--expect) text))
+      (should (string-match-p "   testing… · small" ghost))
+      (should (eq (cascade-test--face-after "   " ghost) 'cascade-badge-testing-face))
+      (should (string-prefix-p " Cascade" (cascade-mode-line-string)))
+      (should (numberp id))
+      (cascade--handle-notification
+       conn 'cascade/suggestion (cascade-test--fake-verdict (+ id 1000) (cascade--uri) 2))
+      (cascade--handle-notification
+       conn 'cascade/suggestion (cascade-test--fake-verdict id "file:///elsewhere/calc.py" 2))
+      (should (= drawn (length cascade-test--draws)))
+      (should (equal (plist-get (cascade-current-suggestion) :state) "testing"))
+      (should (equal (plist-get (cascade-current-suggestion) :text) text))
+      (should-not (string-match-p "42" (cascade-test--ghost)))
+      (should (cascade-accept))
+      (should-not (cascade-current-suggestion))
+      (should-not cascade--pending)
+      (should (string-match-p (regexp-quote (concat "a and b.\"\"\"\n" text))
+                              (buffer-string))))))
+
+(ert-deftest cascade-test-moved-point ()
+  "News of the request in flight is ignored once point has moved."
+  (cascade-test--in-project "moved" (cascade-test--config "CASCADE_TEST_CONFIG_SLOW_TESTS")
+    (cascade-test--goto-line-end 3)
+    (cascade-trigger)
+    (cascade-test--wait-candidate)
+    (let ((conn (car cascade--pending))
+          (id (cdr cascade--pending)))
+      (cascade-test--goto-line-end 8)
+      (setq cascade-test--draws nil)
+      (cascade--handle-notification
+       conn 'cascade/suggestion (cascade-test--fake-verdict id (cascade--uri) 7))
+      (should-not cascade-test--draws)
+      (should-not (string-match-p "42" (or (plist-get (cascade-current-suggestion) :text) "")))
+      (cascade-dismiss))))
 
 (ert-deftest cascade-test-typing ()
   "Typing that matches keeps the suggestion; typing that contradicts drops it."

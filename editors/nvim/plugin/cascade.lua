@@ -18,6 +18,7 @@ command('CascadeGenerate', function(c) c.generate() end, 'Write the function bod
 command('CascadeTests', function(c) c.insert_tests() end, 'Insert the tests that validated the function')
 command('CascadeLedger', function(c) c.ledger() end, "Show the session's spending")
 command('CascadeLog', function()
-  local path = require('cascade.client').last_stderr or vim.lsp.get_log_path()
+  local lsp_log = vim.lsp.log and vim.lsp.log.get_filename -- Neovim 0.12; before, get_log_path
+  local path = require('cascade.client').last_stderr or (lsp_log and lsp_log() or vim.lsp.get_log_path())
   vim.cmd('split ' .. vim.fn.fnameescape(path))
 end, "Open the server's stderr (else Neovim's LSP log)")

@@ -4,7 +4,8 @@
 --   CASCADE_TEST_CONFIG=passing.json CASCADE_TEST_CONFIG_UNVERIFIED=unverified.json \
 --   nvim --headless -u NONE -i NONE --cmd 'set rtp^=editors/nvim' -c 'luafile editors/nvim/tests/run.lua'
 --
--- CASCADE_TEST_CONFIG_HANG names a config whose model never answers.
+-- CASCADE_TEST_CONFIG_HANG names a config whose model never answers;
+-- CASCADE_TEST_CONFIG_SLOW_TESTS one whose model writes code at once but never its tests.
 -- Optional: CASCADE_TEST_EXPECT (text the suggestion must contain, default "return"),
 -- CASCADE_TEST_TIMEOUT_MS (bounded wait per step, default 60000).
 -- Prints one "ok"/"not ok" line per case and exits non-zero when any case fails.
@@ -45,6 +46,19 @@ end
 if not env.CASCADE_TEST_CMD or not env.CASCADE_TEST_CONFIG then
   out('not ok - setup: set CASCADE_TEST_CMD and CASCADE_TEST_CONFIG')
   vim.cmd('cquit 2')
+end
+
+local version = vim.version()
+out(string.format('# nvim %d.%d.%d', version.major, version.minor, version.patch))
+
+-- Every deprecated Neovim API the plugin calls, also the ones that do not warn yet.
+local deprecated = {}
+if vim.deprecate then
+  local original_deprecate = vim.deprecate
+  vim.deprecate = function(name, ...)
+    table.insert(deprecated, name .. '\n' .. debug.traceback('', 2))
+    return original_deprecate(name, ...)
+  end
 end
 
 vim.cmd('filetype on')
@@ -106,10 +120,58 @@ local function ghost_chunks()
   return table.concat(texts, '\n'), groups, #marks
 end
 
+--- Every suggestion drawn, read back from the extmarks right after ui.show drew it.
+local draws = {}
+local original_show = ui.show
+ui.show = function(...)
+  local id = original_show(...)
+  local text, groups = ghost_chunks()
+  table.insert(draws, { text = text, groups = groups })
+  return id
+end
+
+local function answered()
+  local entry = client.entry_for(vim.api.nvim_get_current_buf())
+  return not (entry and next(entry.pending))
+end
+
+--- Waits for the answer (or an error) and returns the suggestion it shows, verdict and all.
 local function wait_suggestion()
-  wait_for('a suggestion', function() return cascade.suggestion() ~= nil or cascade.last_error() ~= nil end)
+  wait_for('a suggestion', function()
+    local s = cascade.suggestion()
+    return cascade.last_error() ~= nil or (s ~= nil and s.report ~= nil and answered())
+  end)
   check(cascade.last_error() == nil, 'error instead of a suggestion: ' .. tostring(cascade.last_error()))
   return cascade.suggestion()
+end
+
+--- Waits for the first candidate of a cascade whose tests never come.
+local function wait_candidate()
+  wait_for('a candidate', function() return cascade.suggestion() ~= nil or cascade.last_error() ~= nil end)
+  check(cascade.last_error() == nil, 'error instead of a candidate: ' .. tostring(cascade.last_error()))
+  return cascade.suggestion()
+end
+
+--- Hands the plugin a cascade/suggestion through its handler, as if the server had sent it.
+local function deliver_suggestion(entry, params)
+  local handler = client.client_of(entry).handlers['cascade/suggestion']
+  handler(nil, params, { method = 'cascade/suggestion', client_id = entry.id })
+end
+
+--- A verdict for request `id` on `uri` offering "return 42" on the 0-based `line`.
+local function fake_verdict(id, uri, line)
+  return {
+    id = id, uri = uri, position = { line = line, character = 4 }, state = 'passed', tier = 'small',
+    item = { insertText = '    return 42\n', range = { start = { line = line, character = 0 }, ['end'] = { line = line + 1, character = 0 } } },
+    badge = { text = '✓ 9/9 tests · small · $0', severity = 'ok' },
+    report = { id = 'fake-' .. tostring(id), status = 'passed', tiers = {} },
+  }
+end
+
+local function draws_text()
+  local texts = {}
+  for i, draw in ipairs(draws) do table.insert(texts, i .. ': ' .. draw.text) end
+  return table.concat(texts, '\n')
 end
 
 case('the badge reads like the design example', function()
@@ -123,6 +185,14 @@ case('the badge reads like the design example', function()
   badge, group = ui.badge({ status = 'unverified', acceptedTier = 'medium', totalCostUSD = 0.0004, tiers = {} })
   check(badge == 'unverified · medium · $0.0004', 'badge: ' .. badge)
   check(group == 'CascadeBadgeWarning', 'group: ' .. group)
+  -- The server's badge comes first, with the saving added; the report's is the fallback.
+  badge, group = ui.item_badge({ text = '✓ 12/12 tests · small · $0.00003', severity = 'ok' }, report)
+  check(badge == '✓ 12/12 tests · small · $0.00003 · saved 84%', 'server badge: ' .. badge)
+  check(group == 'CascadeBadge', 'group: ' .. group)
+  badge, group = ui.item_badge({ text = 'testing… · small', severity = 'info' }, nil)
+  check(badge == 'testing… · small' and group == 'CascadeBadgeTesting', 'testing mark: ' .. badge .. ' ' .. group)
+  badge = ui.item_badge(nil, report)
+  check(badge == ui.badge(report), 'fallback: ' .. badge)
 end)
 
 local main = project('main', { ['calc.py'] = source })
@@ -134,16 +204,16 @@ case('suggestion appears with its text and badge, then is accepted', function()
   local s = wait_suggestion()
   check(s.text:find(expect, 1, true), 'suggestion text contains ' .. expect .. ': ' .. s.text)
   check(type(s.report) == 'table' and s.report.id, 'suggestion carries a report with an id')
+  check(s.state == s.report.status, 'suggestion state is the report status: ' .. tostring(s.state))
   local shown, groups, count = ghost_chunks()
   check(count == 1, 'one extmark drawn, got ' .. count)
   check(shown:find(expect, 1, true), 'ghost text shows the suggestion: ' .. shown)
-  local badge = ui.badge(s.report)
-  check(shown:find(badge, 1, true), 'badge is drawn: ' .. shown)
+  local badge = shown:match('   (✓[^\n]*)') or shown:match('   (%?[^\n]*)')
+  check(badge, 'a verdict badge is drawn: ' .. shown)
   if s.report.status == 'passed' then
-    check(badge:find('^✓ %d+/%d+ · ') ~= nil, 'passed badge reads "✓ n/m · tier · $": ' .. badge)
+    check(badge:find('^✓ %d+/%d+ tests · small · %$') ~= nil, 'passed badge reads "✓ n/m tests · tier · $": ' .. badge)
     check(vim.tbl_contains(groups, 'CascadeBadge'), 'badge uses CascadeBadge')
   end
-  check(badge:find('$', 1, true), 'badge shows the cost: ' .. badge)
   check(progress_seen > 0, 'received $/progress while the cascade ran')
   check(cascade.statusline():find('^cascade %$'), 'statusline shows the spend: ' .. cascade.statusline())
   vim.cmd('CascadeNext')
@@ -158,6 +228,31 @@ case('suggestion appears with its text and badge, then is accepted', function()
   check(buffer:find('def add(a, b):\n    """Return the sum of a and b."""\n' .. accepted_text, 1, true),
     'accepted text replaced the body under the docstring:\n' .. buffer)
   check(buffer:find('def scale(values, factor):', 1, true), 'the next function is untouched')
+end)
+
+case('the candidate shows marked as being tested, then the verdict replaces the mark', function()
+  local dir = project('progressive', { ['calc.py'] = source })
+  open_at(dir .. '/calc.py', 3)
+  draws = {}
+  cascade.trigger()
+  local s = wait_suggestion()
+  check(#draws >= 2, 'a testing mark and a verdict were drawn:\n' .. draws_text())
+  local first, last = draws[1], draws[#draws]
+  check(first.text:find(expect, 1, true) and first.text:find('   testing… · small', 1, true),
+    'first the candidate, marked as being tested:\n' .. draws_text())
+  check(vim.tbl_contains(first.groups, 'CascadeBadgeTesting'), 'the testing mark uses CascadeBadgeTesting')
+  for i = 1, #draws - 1 do
+    check(draws[i].text:find('testing… · small', 1, true), 'every draw before the verdict is a testing mark:\n' .. draws_text())
+  end
+  -- The verdict is drawn once: from cascade/suggestion; the answer repeating it draws nothing.
+  check(last.text:find('   ✓ ', 1, true) and not last.text:find('testing…', 1, true),
+    'then the verdict replaced the mark:\n' .. draws_text())
+  check(vim.tbl_contains(last.groups, 'CascadeBadge'), 'the verdict uses CascadeBadge')
+  check(last.text:find(vim.trim(vim.split(s.text, '\n', { plain = true })[1]), 1, true), 'the verdict shows the answer')
+  check(s.state == 'passed' and s.report.status == 'passed', 'the suggestion is now verified: ' .. tostring(s.state))
+  local _, _, count = ghost_chunks()
+  check(count == 1, 'one extmark drawn, got ' .. count)
+  cascade.dismiss()
 end)
 
 case('typing that matches keeps the suggestion, typing that contradicts dismisses it', function()
@@ -275,6 +370,63 @@ case('a cascade that ends unverified says so in the badge', function()
   check(shown:find('unverified', 1, true), 'badge says unverified: ' .. shown)
   check(vim.tbl_contains(groups, 'CascadeBadgeWarning'), 'badge is in the warning colour')
   cascade.dismiss()
+end)
+
+case('while its tests run the suggestion has no report, news of other requests changes nothing, and it can be accepted', function()
+  if not env.CASCADE_TEST_CONFIG_SLOW_TESTS then fail('CASCADE_TEST_CONFIG_SLOW_TESTS is not set') end
+  local dir = project('testing', { ['calc.py'] = source })
+  setup(env.CASCADE_TEST_CONFIG_SLOW_TESTS)
+  open_at(dir .. '/calc.py', 3)
+  draws = {}
+  cascade.trigger()
+  local s = wait_candidate()
+  check(s.state == 'testing' and s.report == nil, 'state testing, no report: ' .. vim.inspect(s))
+  check(s.text:find(expect, 1, true), 'the candidate text: ' .. s.text)
+  local shown, groups = ghost_chunks()
+  check(shown:find(expect, 1, true) and shown:find('   testing… · small', 1, true), 'ghost text and testing mark: ' .. shown)
+  check(vim.tbl_contains(groups, 'CascadeBadgeTesting'), 'the mark uses CascadeBadgeTesting')
+  check(cascade.statusline():find('^cascade'), 'statusline: ' .. cascade.statusline())
+
+  local entry = client.entry_for(vim.api.nvim_get_current_buf())
+  local id = next(entry.pending)
+  local drawn = #draws
+  deliver_suggestion(entry, fake_verdict(id + 1000, vim.uri_from_bufnr(0), 2))
+  deliver_suggestion(entry, fake_verdict(id, 'file:///elsewhere/calc.py', 2))
+  check(#draws == drawn, 'nothing drawn for another request:\n' .. draws_text())
+  local still = cascade.suggestion()
+  check(still and still.state == 'testing' and still.text == s.text, 'the candidate is still shown, still testing')
+  check(not ghost_chunks():find('42', 1, true), 'the stale text is not shown')
+
+  vim.cmd('CascadeAccept')
+  check(cascade.suggestion() == nil, 'no suggestion after accepting')
+  local buffer = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  check(buffer:find('a and b."""\n' .. s.text, 1, true), 'the candidate was inserted:\n' .. buffer)
+  wait_for('the cascade to end', function() return next(entry.pending) == nil end)
+  setup(env.CASCADE_TEST_CONFIG)
+end)
+
+case('news of the request in flight is ignored once the cursor has moved', function()
+  if not env.CASCADE_TEST_CONFIG_SLOW_TESTS then fail('CASCADE_TEST_CONFIG_SLOW_TESTS is not set') end
+  local dir = project('moved', { ['calc.py'] = source })
+  setup(env.CASCADE_TEST_CONFIG_SLOW_TESTS)
+  open_at(dir .. '/calc.py', 3)
+  cascade.trigger()
+  wait_candidate()
+  local entry = client.entry_for(vim.api.nvim_get_current_buf())
+  local id = next(entry.pending)
+  vim.api.nvim_win_set_cursor(0, { 8, 4 })
+  draws = {}
+  deliver_suggestion(entry, fake_verdict(id, vim.uri_from_bufnr(0), 7))
+  check(#draws == 0, 'nothing drawn:\n' .. draws_text())
+  local s = cascade.suggestion()
+  check(not (s and s.text:find('42', 1, true)), 'the ignored verdict is not the suggestion')
+  cascade.dismiss()
+  wait_for('the cascade to end', function() return next(entry.pending) == nil end)
+  setup(env.CASCADE_TEST_CONFIG)
+end)
+
+case('no deprecated Neovim API was called', function()
+  check(#deprecated == 0, 'deprecated calls:\n' .. table.concat(deprecated, '\n'))
 end)
 
 out(string.format('# %d failed', failures))

@@ -10,22 +10,22 @@ local by_root = {}
 --- bufnr -> root it is attached under
 local root_of_buf = {}
 
---- Hooks set by init.lua: on_progress(token, value), on_report(params), on_exit(root, message).
+--- Hooks set by init.lua: on_progress(token, value), on_report(params),
+--- on_suggestion(entry, params), on_exit(root, message).
 M.hooks = {}
 
-local uv = vim.loop
+local uv = vim.uv or vim.loop
 
---- Calls a method of an LSP client object. Neovim 0.11 turned them into methods
---- (`client:request(...)`); older versions use plain closures (`client.request(...)`).
+--- Calls a method of an LSP client object. Neovim 0.11 made clients objects of a class
+--- (`client:request(...)`; the old `client.request(...)` warns); older versions give
+--- each client plain closures (`client.request(...)`).
 local function call(client, name, ...)
-  local f = client[name]
-  local info = debug.getinfo(f, 'u')
-  local takes_self = info and info.nparams and info.nparams > 0 and not info.isvararg
-    and debug.getlocal(f, 1) == 'self'
-  if takes_self then
-    return f(client, ...)
+  local class = getmetatable(client)
+  local method = class and type(class.__index) == 'table' and rawget(class.__index, name)
+  if type(method) == 'function' then
+    return method(client, ...)
   end
-  return f(...)
+  return client[name](...)
 end
 M.call = call
 
@@ -78,6 +78,9 @@ local function capabilities()
   caps.textDocument.inlineCompletion = { dynamicRegistration = false }
   caps.window = caps.window or {}
   caps.window.workDoneProgress = true
+  -- cascade/suggestion: each candidate while its tests run, then the verdict.
+  caps.experimental = caps.experimental or {}
+  caps.experimental.cascadeSuggestions = true
   caps.general = caps.general or {}
   -- Neovim before 0.10 neither offers nor reads `positionEncoding`: pin utf-16,
   -- the encoding it computes positions in.
@@ -134,9 +137,12 @@ local function start(root, bufnr)
   -- the server's last words (Neovim would only put them in its LSP log).
   entry.stderr = vim.fn.tempname() .. '-cascade-stderr.log'
   M.last_stderr = entry.stderr
-  local env = vim.tbl_extend('force', config.options.cmd_env or {}, { CASCADE_NVIM_STDERR = entry.stderr })
+  -- Its pid goes to a file too: Neovim 0.11 and later no longer expose it.
+  entry.pid_file = entry.stderr .. '.pid'
+  local env = vim.tbl_extend('force', config.options.cmd_env or {},
+    { CASCADE_NVIM_STDERR = entry.stderr, CASCADE_NVIM_PID = entry.pid_file })
   if vim.fn.executable('sh') == 1 then
-    cmd = vim.list_extend({ 'sh', '-c', 'exec "$@" 2>>"$CASCADE_NVIM_STDERR"', 'cascade' }, cmd)
+    cmd = vim.list_extend({ 'sh', '-c', 'echo $$ >"$CASCADE_NVIM_PID"; exec "$@" 2>>"$CASCADE_NVIM_STDERR"', 'cascade' }, cmd)
   end
   local init_options = type(config.options.config) == 'table' and config.options.config or nil
   local lsp_config = {
@@ -152,6 +158,9 @@ local function start(root, bufnr)
       end,
       ['cascade/report'] = function(_, params)
         if params and M.hooks.on_report then M.hooks.on_report(params) end
+      end,
+      ['cascade/suggestion'] = function(_, params)
+        if params and M.hooks.on_suggestion then M.hooks.on_suggestion(entry, params) end
       end,
       ['window/workDoneProgress/create'] = function() return vim.NIL end,
     },
@@ -269,11 +278,17 @@ function M.notify(entry, method, params)
   if client then call(client, 'notify', method, params) end
 end
 
---- The OS process id of the entry's server, when Neovim exposes it (used by tests).
+--- The OS process id of the entry's server, when known (used by tests).
 function M.pid(entry)
   local client = M.client_of(entry)
   local rpc = client and client.rpc
-  return rpc and (rpc.pid or (rpc.handle and rpc.handle.pid))
+  local pid = rpc and (rpc.pid or (rpc.handle and rpc.handle.pid))
+  if pid then return pid end
+  local file = entry and entry.pid_file and io.open(entry.pid_file, 'r')
+  if not file then return nil end
+  pid = tonumber(file:read('*l'))
+  file:close()
+  return pid
 end
 
 --- The entry serving a buffer, if one is running.

@@ -13,8 +13,12 @@ local REQUEST_CANCELLED = -32800
 --- Where suggested ranges are tracked while the buffer changes.
 local range_ns = vim.api.nvim_create_namespace('cascade_range')
 
---- bufnr -> { items, index, request_id, entry, shown, marks = { {start_id, end_id} } }
+--- bufnr -> { items, index, request_id, entry, shown, marks = { {start_id, end_id} },
+---            asked = { tick, cursor, uri } (where the request in flight was made),
+---            verdict_shown (the verdict came as a cascade/suggestion, before the answer) }
 local buffers = {}
+--- report id -> the badge ({ text, severity }) the server sent with its verdict.
+local verdict_badges = {}
 --- Session state for the statusline.
 local session = { spent = 0, baseline = 0, seen = {}, progress = nil, last_error = nil }
 local next_token = 0
@@ -109,6 +113,16 @@ local function clear_marks(bufnr, state)
   state.marks = {}
 end
 
+--- Takes the suggestion off the screen; a request in flight goes on.
+local function hide(bufnr, state)
+  state.items = {}
+  state.index = 1
+  state.shown = nil
+  state.verdict_shown = nil
+  clear_marks(bufnr, state)
+  ui.clear(bufnr)
+end
+
 --- Forgets the suggestion (and any request in flight) for a buffer.
 function M.dismiss(bufnr)
   bufnr = current_buf(bufnr)
@@ -118,11 +132,14 @@ function M.dismiss(bufnr)
     client.cancel(state.entry, state.request_id)
     state.request_id = nil
   end
-  state.items = {}
-  state.index = 1
-  state.shown = nil
-  clear_marks(bufnr, state)
-  ui.clear(bufnr)
+  state.asked = nil
+  hide(bufnr, state)
+end
+
+local function item_text(item)
+  local insert = item.insertText or ''
+  if type(insert) == 'table' then insert = insert.value or '' end
+  return insert
 end
 
 --- What accepting item i would do now: the region it replaces and the ghost text
@@ -141,8 +158,7 @@ local function plan(bufnr, state, i)
   -- A range ending at column 0 of the cursor's line ends before it (unless it is empty).
   if cursor_row > er or (cursor_row == er and ec == 0 and er > sr) then return nil end
   local typed = text_between(bufnr, sr, sc, cursor_row, #cursor_line)
-  local insert = item.insertText or ''
-  if type(insert) == 'table' then insert = insert.value or '' end
+  local insert = item_text(item)
   local ghost, strip
   if starts_with(insert, typed) then
     ghost = insert:sub(#typed + 1)
@@ -156,7 +172,7 @@ local function plan(bufnr, state, i)
     return nil
   end
   if ghost == '' or ghost == '\n' then return nil end
-  local lines = vim.split(ghost, '\n', true)
+  local lines = vim.split(ghost, '\n', { plain = true })
   if lines[#lines] == '' then table.remove(lines) end
   if strip and lines[1] then
     local lead = lines[1]:match('^%s*')
@@ -172,10 +188,18 @@ end
 
 local function report_of(item)
   local data = item and item.data
-  return type(data) == 'table' and data.cascade or nil
+  return type(data) == 'table' and type(data.cascade) == 'table' and data.cascade or nil
 end
 
---- Draws the current item, or the next one that still fits; dismisses when none does.
+--- The badge the server sent for an item: its testing mark or verdict, else nil.
+local function server_badge(item)
+  if type(item.cascade_badge) == 'table' then return item.cascade_badge end
+  local report = report_of(item)
+  return report and report.id and verdict_badges[report.id] or nil
+end
+
+--- Draws the current item, or the next one that still fits. When none does it is
+--- dismissed, unless its cascade still runs: then it is only hidden.
 local function render(bufnr)
   local state = buffers[bufnr]
   if not state or #state.items == 0 then return end
@@ -186,11 +210,12 @@ local function render(bufnr)
     if p then
       state.index = i
       state.shown = p
-      ui.show(bufnr, p.row, p.lines, report_of(p.item), { index = i, total = #state.items })
+      local badge, group = ui.item_badge(server_badge(p.item), report_of(p.item))
+      ui.show(bufnr, p.row, p.lines, badge, group, { index = i, total = #state.items })
       return
     end
   end
-  M.dismiss(bufnr)
+  if state.request_id then hide(bufnr, state) else M.dismiss(bufnr) end
 end
 
 local function count_report(report)
@@ -200,17 +225,11 @@ local function count_report(report)
   session.baseline = session.baseline + (tonumber(report.baselineCostUSD) or 0)
 end
 
-local function on_items(bufnr, state, entry, result, kind)
-  local items = result
-  if type(result) == 'table' and result.items then items = result.items end
-  if type(items) ~= 'table' or #items == 0 then
-    if kind == TRIGGER_INVOKED then echo('cascade: no suggestion here') end
-    return
-  end
+--- Makes items the buffer's suggestions, each with extmarks tracking the range it replaces.
+local function place(bufnr, state, entry, items)
   local encoding = encoding_of(entry)
-  M.dismiss(bufnr)
+  hide(bufnr, state)
   state.items = items
-  state.index = 1
   state.entry = entry
   local cursor = vim.api.nvim_win_get_cursor(0)
   for i, item in ipairs(items) do
@@ -228,7 +247,81 @@ local function on_items(bufnr, state, entry, result, kind)
       vim.api.nvim_buf_set_extmark(bufnr, range_ns, er, ec, { right_gravity = true }),
     }
   end
+end
+
+--- When the answer repeats the verdict already drawn from cascade/suggestion, takes its
+--- item (it carries the accept command) without drawing again; false otherwise.
+local function adopt_answer(state, items)
+  local shown = state.verdict_shown and state.shown
+  if not shown or #items ~= 1 or #state.items ~= 1 then return false end
+  local answer, drawn = items[1], shown.item
+  if item_text(answer) ~= item_text(drawn) or not vim.deep_equal(answer.range, drawn.range) then return false end
+  answer.cascade_badge = drawn.cascade_badge
+  state.items = { answer }
+  shown.item = answer
+  return true
+end
+
+local function on_items(bufnr, state, entry, result, kind)
+  local items = result
+  if type(result) == 'table' and result.items then items = result.items end
+  if type(items) ~= 'table' or #items == 0 then
+    hide(bufnr, state)
+    if kind == TRIGGER_INVOKED then echo('cascade: no suggestion here') end
+    return
+  end
   count_report(report_of(items[1]))
+  if adopt_answer(state, items) then return end
+  M.dismiss(bufnr)
+  place(bufnr, state, entry, items)
+  render(bufnr)
+end
+
+--- The in-flight request a cascade/suggestion is about: its buffer and state, or nil
+--- for another request's (a stale id, or another document).
+local function awaiting(entry, params)
+  for bufnr, state in pairs(buffers) do
+    if state.request_id ~= nil and state.request_id == params.id and state.entry == entry
+      and state.asked and state.asked.uri == params.uri then
+      return bufnr, state
+    end
+  end
+  return nil
+end
+
+--- True while the buffer and the cursor are as they were when the request was made.
+local function where_asked(bufnr, state)
+  if not vim.api.nvim_buf_is_valid(bufnr) or vim.api.nvim_get_current_buf() ~= bufnr then return false end
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  return vim.api.nvim_buf_get_changedtick(bufnr) == state.asked.tick
+    and cursor[1] == state.asked.cursor[1] and cursor[2] == state.asked.cursor[2]
+end
+
+--- cascade/suggestion: a candidate being tested (state "testing"), then the verdict
+--- just before the answer. Shown only while nothing moved since the request; the
+--- answer itself is then handled like any other.
+local function on_suggestion(entry, params)
+  local bufnr, state = awaiting(entry, params)
+  if not bufnr then return end
+  local testing = params.state == 'testing'
+  local report = type(params.report) == 'table' and params.report or nil
+  local badge = type(params.badge) == 'table' and params.badge or nil
+  if not testing and report and report.id and badge then verdict_badges[report.id] = badge end
+  if not where_asked(bufnr, state) then return end
+  local item = type(params.item) == 'table' and params.item or nil
+  if not item then
+    -- A verdict with nothing to offer takes the candidate down; the answer says the rest.
+    if not testing then hide(bufnr, state) end
+    return
+  end
+  place(bufnr, state, entry, { {
+    insertText = item.insertText,
+    range = item.range,
+    data = report and { cascade = report } or nil,
+    cascade_state = params.state,
+    cascade_badge = badge,
+  } })
+  state.verdict_shown = not testing or nil
   render(bufnr)
 end
 
@@ -267,12 +360,16 @@ function M.trigger(kind)
         return
       end
       session.last_error = nil
+      state.asked = nil
       -- An automatic answer for text the user has since changed is stale.
-      if kind == TRIGGER_AUTOMATIC and vim.api.nvim_buf_get_changedtick(bufnr) ~= tick then return end
+      if kind == TRIGGER_AUTOMATIC and vim.api.nvim_buf_get_changedtick(bufnr) ~= tick then
+        return hide(bufnr, state)
+      end
       on_items(bufnr, state, entry, result, kind)
     end)
     state.request_id = request_id
     state.entry = entry
+    state.asked = { tick = tick, cursor = cursor, uri = params.textDocument.uri }
   end)
 end
 
@@ -302,7 +399,7 @@ function M.accept()
   local entry = state.entry
   local report = report_of(p.item)
   M.dismiss(bufnr)
-  local lines = vim.split(p.insert, '\n', true)
+  local lines = vim.split(p.insert, '\n', { plain = true })
   vim.api.nvim_buf_set_text(bufnr, p.start[1], p.start[2], p.finish[1], p.finish[2], lines)
   -- Cursor to the end of the inserted text, before a trailing newline.
   local n = #lines
@@ -429,12 +526,14 @@ function M.ledger(on_done)
   end)
 end
 
---- The displayed suggestion as { text = insertText, report = CascadeReport }, or nil.
+--- The displayed suggestion as { text = insertText, report = CascadeReport, state = ... },
+--- or nil. While its tests run: report = nil, state = 'testing'; then the report's status.
 function M.suggestion()
   local state = buffers[vim.api.nvim_get_current_buf()]
   local p = state and state.shown
   if not p then return nil end
-  return { text = p.insert, report = report_of(p.item) }
+  local report = report_of(p.item)
+  return { text = p.insert, report = report, state = p.item.cascade_state or (report and report.status) }
 end
 
 --- A short status for the statusline: progress while a cascade runs, else the session's cost.
@@ -474,6 +573,8 @@ client.hooks.on_report = function(params)
   pcall(vim.cmd, 'redrawstatus')
 end
 
+client.hooks.on_suggestion = on_suggestion
+
 client.hooks.on_exit = function(_, message, code, signal)
   -- A requested shutdown (exit 0, or SIGTERM from :qa) is not worth a message.
   if (code == 0 and (signal == 0 or signal == nil)) or signal == 15 then return end
@@ -494,7 +595,7 @@ local reopen
 
 local function schedule_automatic(bufnr)
   if timers[bufnr] then timers[bufnr]:stop() end
-  timers[bufnr] = timers[bufnr] or vim.loop.new_timer()
+  timers[bufnr] = timers[bufnr] or (vim.uv or vim.loop).new_timer()
   timers[bufnr]:start(config.options.debounce_ms, 0, vim.schedule_wrap(function()
     if vim.api.nvim_get_current_buf() == bufnr and vim.api.nvim_get_mode().mode:sub(1, 1) == 'i' then
       M.trigger(TRIGGER_AUTOMATIC)

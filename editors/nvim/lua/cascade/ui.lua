@@ -8,6 +8,7 @@ function M.define_highlights()
   local set = vim.api.nvim_set_hl
   set(0, 'CascadeSuggestion', { link = 'Comment', default = true })
   set(0, 'CascadeBadge', { link = 'DiagnosticHint', default = true })
+  set(0, 'CascadeBadgeTesting', { link = 'DiagnosticInfo', default = true })
   set(0, 'CascadeBadgeWarning', { link = 'DiagnosticWarn', default = true })
   set(0, 'CascadeBadgeError', { link = 'DiagnosticError', default = true })
 end
@@ -69,6 +70,26 @@ function M.badge(report)
   return table.concat(parts, ' · '), group
 end
 
+--- The highlight of each severity the server gives a badge.
+local severity_groups = {
+  info = 'CascadeBadgeTesting', ok = 'CascadeBadge', warning = 'CascadeBadgeWarning', error = 'CascadeBadgeError',
+}
+
+--- The badge text and highlight group for a suggestion: the server's own badge
+--- ({ text, severity }: "testing… · small", "✓ 2/2 tests · small · $0.00003") with
+--- the saving appended from the report, else one built from the report alone.
+function M.item_badge(server_badge, report)
+  if type(server_badge) ~= 'table' or type(server_badge.text) ~= 'string' then
+    return M.badge(report)
+  end
+  local text = server_badge.text
+  local saved = type(report) == 'table' and M.saved_percent(report)
+  if saved and saved > 0 and not text:find('saved', 1, true) then
+    text = string.format('%s · saved %s%d%%', text, report.baselineIsEstimate == true and '~' or '', saved)
+  end
+  return text, severity_groups[server_badge.severity] or 'CascadeBadge'
+end
+
 --- Inline virtual text (text pushed right, not drawn over) exists from Neovim 0.10; probe once.
 local inline_supported
 function M.supports_inline()
@@ -88,11 +109,10 @@ function M.clear(bufnr)
 end
 
 --- Draws a suggestion: `lines[1]` after the end of `row`, the rest as virtual lines
---- below it, the badge after the first line. Returns the extmark id.
-function M.show(bufnr, row, lines, report, position)
+--- below it, the badge (text, highlight group) after the first line. Returns the extmark id.
+function M.show(bufnr, row, lines, badge, badge_group, position)
   M.clear(bufnr)
   local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
-  local badge, badge_group = M.badge(report)
   if position and position.index and position.total and position.total > 1 then
     badge = string.format('%s · %d/%d', badge, position.index, position.total)
   end
@@ -118,9 +138,9 @@ end
 function M.float(title, lines)
   local buf = vim.api.nvim_create_buf(false, true)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  vim.api.nvim_buf_set_option(buf, 'modifiable', false)
-  vim.api.nvim_buf_set_option(buf, 'bufhidden', 'wipe')
-  vim.api.nvim_buf_set_option(buf, 'filetype', 'cascadeledger')
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].filetype = 'cascadeledger'
   local width = #title + 4
   for _, l in ipairs(lines) do width = math.max(width, vim.fn.strdisplaywidth(l) + 2) end
   local height = #lines
