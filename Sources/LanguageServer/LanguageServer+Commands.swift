@@ -100,7 +100,8 @@ extension LanguageServer {
         return WorkspaceEdit(changes: [uri: [CompletionEdits.importEdit(insertion, in: document, encoding: encoding)]])
     }
 
-    /// A `def test_<name>():` with the tests, below the function (or at the end of the file).
+    /// The tests in the language's test function (`def test_<name>():`, `function test_<name>()`),
+    /// below the function (or at the end of the file).
     private func testInsertion(_ arguments: InsertTestsArguments) throws -> WorkspaceEdit {
         let document = try openDocument(arguments.uri)
         guard let entryPoint = arguments.entryPoint ?? lastEntryPoint[arguments.uri] else {
@@ -110,11 +111,11 @@ extension LanguageServer {
             throw ResponseError(.invalidParams, "no tests known for '\(entryPoint)'; pass 'tests' or complete the function first")
         }
         // Below a top-level function; anything else (methods, unknown names) at the end of the file.
-        let function = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri)?
-            .functionContext(named: entryPoint, in: document.text)
-            .flatMap { $0.kind == .function ? $0 : nil }
-        var text = "\n\ndef test_\(entryPoint)():\n"
-        for test in tests { text += "    \(test)\n" }
+        guard let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else {
+            throw ResponseError(.invalidParams, "no test format for \(document.languageId) files (supported: \(LanguageRegistry.standard.supportedIds.joined(separator: ", ")))")
+        }
+        let function = language.functionContext(named: entryPoint, in: document.text).flatMap { $0.kind == .function ? $0 : nil }
+        var text = "\n\n" + language.testFunction(for: entryPoint, tests: tests)
         let position: Position
         if let function, function.endLine < document.lineCount {
             position = Position(line: function.endLine, character: 0)

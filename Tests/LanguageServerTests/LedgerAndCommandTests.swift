@@ -93,6 +93,24 @@ import Testing
         _ = await harness.stop()
     }
 
+    @Test func insertTestsWritesAJavaScriptTestFunctionInAJavaScriptFile() async throws {
+        let harness = ServerHarness()
+        try await harness.start(open: false)
+        let uri = "file:///tmp/add.js"
+        harness.client.notify("textDocument/didOpen", ["textDocument": [
+            "uri": .string(uri), "languageId": "javascript", "version": 1, "text": "function add(a, b) {\n  return a + b;\n}\n",
+        ]])
+        let result = try await harness.client.request("workspace/executeCommand", [
+            "command": "cascade.insertTests",
+            "arguments": [["uri": .string(uri), "entryPoint": "add", "tests": ["assert.strictEqual(add(1, 2), 3);"]]],
+        ]).get()
+        #expect(result["applied"] == true)
+        let apply = try #require(harness.client.serverRequests.first { $0.method == "workspace/applyEdit" })
+        let edit = try #require(apply.params?["edit"]?["changes"]?[uri]?[0])
+        #expect(edit["newText"] == "\n\nfunction test_add() {\n  const assert = require('node:assert');\n  assert.strictEqual(add(1, 2), 3);\n}")
+        _ = await harness.stop()
+    }
+
     @Test func insertTestsAddsATestFunctionBelowTheFunction() async throws {
         let harness = ServerHarness()
         try await harness.start()

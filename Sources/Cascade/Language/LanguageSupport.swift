@@ -47,11 +47,20 @@ public protocol LanguageSupport: Sendable {
     /// Where `imports` (a candidate's `moduleImports`) go in the document `text`, and the
     /// lines to insert there; nil when the document already has every one of them.
     func moduleImportInsertion(of imports: [String], in text: String) -> ModuleImportInsertion?
+
+    /// `tests` (as this language's extractor writes them) in a test function for
+    /// `entryPoint` that the user can keep in the file, whole lines ending in a line break.
+    func testFunction(for entryPoint: String, tests: [String]) -> String
 }
 
 extension LanguageSupport {
     /// Languages that cannot find functions by name answer nil.
     public func functionContext(named name: String, in text: String) -> CompletionContext? { nil }
+
+    /// Languages without a test convention get the tests as they are, a line each.
+    public func testFunction(for entryPoint: String, tests: [String]) -> String {
+        tests.map { $0 + "\n" }.joined()
+    }
 
     /// Languages that cannot read examples find none.
     public func examples(in context: CompletionContext) -> [UserExample] { [] }

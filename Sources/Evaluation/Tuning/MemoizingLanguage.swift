@@ -46,6 +46,10 @@ public final class MemoizingLanguage: LanguageSupport {
         base.syntaxCheckProgram(for: completion, in: context)
     }
 
+    public func testFunction(for entryPoint: String, tests: [String]) -> String {
+        base.testFunction(for: entryPoint, tests: tests)
+    }
+
     public func functionContext(named name: String, in text: String) -> CompletionContext? {
         base.functionContext(named: name, in: text)
     }

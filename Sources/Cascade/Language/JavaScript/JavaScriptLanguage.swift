@@ -5,6 +5,11 @@ import Foundation
 /// `assert.deepStrictEqual`, `assert.ok`); everything else is a plain completion whose syntax
 /// is checked by compiling it, never running it.
 public struct JavaScriptLanguage: LanguageSupport {
+    /// `function test_f() { … }` with node's `assert`, which `node -e` or a test runner can call.
+    public func testFunction(for entryPoint: String, tests: [String]) -> String {
+        "function test_\(entryPoint)() {\n  const assert = require('node:assert');\n" + tests.map { "  \($0)\n" }.joined() + "}\n"
+    }
+
     public init() {}
 
     public var languageId: String { "javascript" }

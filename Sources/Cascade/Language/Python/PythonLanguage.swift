@@ -17,6 +17,11 @@ public struct PythonLanguage: LanguageSupport {
         PythonContextFinder(text: text).context(line: line)
     }
 
+    /// `def test_f():` with one assert a line, as pytest collects it.
+    public func testFunction(for entryPoint: String, tests: [String]) -> String {
+        "def test_\(entryPoint)():\n" + tests.map { "    \($0)\n" }.joined()
+    }
+
     public func functionContext(named name: String, in text: String) -> CompletionContext? {
         let finder = PythonContextFinder(text: text)
         guard let def = finder.source.statements
