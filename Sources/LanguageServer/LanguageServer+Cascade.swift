@@ -93,7 +93,13 @@ extension LanguageServer {
         // The engine's time to sub-millisecond precision (the report's `latencyMs` is whole
         // ms), so a client or benchmark can tell the server's own overhead from the cascade.
         let engineMs = JSONValue.double((ContinuousClock.now - engineStart).milliseconds)
-        connection.notify(LSPMethod.cascadeReport, ["uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)], "report": reportJSON])
+        // What the editor shows: the server's badge, and the session's totals for a status line.
+        let badgeJSON = (try? JSONValue(encoding: ReportFormatter().badge(report))) ?? .null
+        let sessionJSON = (try? JSONValue(encoding: await ledger.summary())) ?? .null
+        connection.notify(LSPMethod.cascadeReport, [
+            "uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)],
+            "report": reportJSON, "badge": badgeJSON, "session": sessionJSON,
+        ])
         guard pending[id] != nil else { return }
         if Task.isCancelled {
             complete(id, .failure(.cancelled()))
@@ -121,7 +127,7 @@ extension LanguageServer {
                              "imports": .array((report.imports ?? []).map(JSONValue.string))]])
             let item = InlineCompletionItem(
                 insertText: edits.inlineText, filterText: nil, range: edits.inlineRange, command: command,
-                data: ["cascade": reportJSON, "engineMs": engineMs])
+                data: ["cascade": reportJSON, "engineMs": engineMs, "badge": badgeJSON])
             complete(id, Result { try JSONValue(encoding: InlineCompletionList(items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
         case .list:
             guard usable else {
@@ -137,7 +143,7 @@ extension LanguageServer {
                 label: label, kind: 1, detail: ReportFormatter().detail(report), documentation: .markdown(ReportFormatter().markdown(report)),
                 filterText: typed.isEmpty ? nil : typed, sortText: "0", preselect: true, insertTextFormat: 1,
                 textEdit: main, additionalTextEdits: additional.isEmpty ? nil : additional, command: accepted,
-                data: ["cascade": reportJSON])
+                data: ["cascade": reportJSON, "badge": badgeJSON])
             complete(id, Result { try JSONValue(encoding: CompletionList(isIncomplete: false, items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
         case .codeAction(var action):
             guard usable else {

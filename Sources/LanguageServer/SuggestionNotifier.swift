@@ -35,7 +35,7 @@ struct SuggestionNotifier: Sendable {
 
     /// The cascade ended: the verdict, with the answer that replaces the candidate shown.
     func verdict(_ report: CascadeReport, reportJSON: JSONValue, edits: CompletionEdits?) {
-        let badge = Badge(text: ReportFormatter().detail(report), severity: Badge.Severity(report.status))
+        let badge = ReportFormatter().badge(report)
         send(state: report.status.rawValue, tier: report.acceptedTier, candidate: nil, edits: edits, badge: badge, report: reportJSON)
     }
 
@@ -55,24 +55,6 @@ struct SuggestionNotifier: Sendable {
         if let report { params["report"] = report }
         connection.notify(LSPMethod.cascadeSuggestion, .object(params))
     }
-}
-
-/// The short line an editor shows beside a suggestion, and how to colour it.
-struct Badge: Sendable, Equatable {
-    enum Severity: String, Sendable {
-        case info, ok, warning, error
-
-        init(_ status: CascadeReport.Status) {
-            switch status {
-            case .passed, .cached: self = .ok
-            case .unverified: self = .warning
-            case .failed, .cancelled: self = .error
-            }
-        }
-    }
-
-    var text: String
-    var severity: Severity
 }
 
 /// The text and range of a suggestion, as an inline completion item has them.

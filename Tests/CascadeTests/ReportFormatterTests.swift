@@ -42,7 +42,25 @@ import Testing
         #expect(lines[3].contains("420+610"))
         #expect(lines[3].contains("$0.0000305"))
         #expect(lines[3].contains("8.2 s"))
-        #expect(lines[4] == "passed · accepted at small · 12/12 tests · cost $0.0000305 vs $0.00019 for the last tier alone (estimated), saved 84% · 8.3 s")
+        #expect(lines[4] == "passed · accepted at small · 12/12 tests · cost $0.0000305 vs $0.00019 for the last tier alone (estimated), ~84% cheaper · 8.3 s")
+    }
+
+    @Test func theBadgeComparesWithTheLastTierAloneAndShowsALossAsALoss() {
+        #expect(formatter.badge(Self.passed) == Badge(text: "✓ 12/12 tests · small · $0.00003 · ~84% cheaper than the last tier alone", severity: .ok))
+        var dearer = Self.passed
+        dearer.acceptedTier = "medium"
+        dearer.tiers[0].accepted = false
+        dearer.tiers.append(TierReport(
+            name: "medium", model: "qwen2.5-coder-1.5b-instruct", samples: 4, tests: 12, bestPassed: 12, score: 1, threshold: 0,
+            accepted: true, promptTokens: 400, completionTokens: 300, costUSD: 0.0000300, generationMs: 9000, testMs: 90))
+        dearer.totalCostUSD = 0.0000605
+        dearer.baselineCostUSD = 0.0000300
+        dearer.baselineIsEstimate = false
+        #expect(dearer.savedFraction.map { $0 < 0 } == true, "not clamped to 0")
+        #expect(formatter.badge(dearer).text == "✓ 12/12 tests · medium · $0.00006 · 102% dearer than medium alone")
+        #expect(formatter.summary(dearer).contains("vs $0.00003 for medium alone, 102% dearer"))
+        dearer.status = .unverified
+        #expect(formatter.badge(dearer).severity == .warning)
     }
 
     @Test func markdownHasATableRowPerTier() {

@@ -35,8 +35,15 @@ import Testing
 
         let verdict = suggestions[2]
         #expect(verdict["item"]?["insertText"] == answer["items"]?[0]?["insertText"])
-        #expect(verdict["badge"] == ["text": "✓ 12/12 tests · small · $0.00003", "severity": "ok"])
+        let badge: JSONValue = ["text": "✓ 12/12 tests · small · $0.00003 · ~85% cheaper than the last tier alone", "severity": "ok"]
+        #expect(verdict["badge"] == badge)
         #expect(verdict["report"]?["id"] == answer["items"]?[0]?["data"]?["cascade"]?["id"])
+        // The same badge rides on the item and on cascade/report, with the session's totals.
+        #expect(answer["items"]?[0]?["data"]?["badge"] == badge)
+        let report = await harness.client.waitForNotification("cascade/report")
+        #expect(report?["badge"] == badge)
+        #expect(report?["session"]?["requests"] == 1)
+        #expect(report?["session"]?["spentUSD"]?.doubleValue == 0.00003)
         _ = await harness.stop()
     }
 

@@ -65,9 +65,10 @@ public struct CascadeReport: Sendable, Equatable, Codable {
         self.imports = imports?.isEmpty == true ? nil : imports
     }
 
-    /// Share of the baseline not spent, in [0, 1]; nil when the baseline is zero.
+    /// Share of the baseline not spent; negative when the cascade cost more than the last
+    /// tier alone would have (a loss is a loss); nil when the baseline is zero.
     public var savedFraction: Double? {
-        baselineCostUSD > 0 ? max(0, 1 - totalCostUSD / baselineCostUSD) : nil
+        baselineCostUSD > 0 ? 1 - totalCostUSD / baselineCostUSD : nil
     }
 }
 

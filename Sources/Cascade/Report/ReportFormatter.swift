@@ -53,9 +53,7 @@ public struct ReportFormatter: Sendable {
         if report.baselineCostUSD > 0 {
             cost += " vs \(Self.dollars(report.baselineCostUSD)) for \(lastTierName(report) ?? "the last tier") alone"
             if report.baselineIsEstimate { cost += " (estimated)" }
-            if let saved = report.savedFraction {
-                cost += String(format: ", saved %.0f%%", saved * 100)
-            }
+            if let difference = Self.difference(report) { cost += ", " + difference }
         }
         parts.append(cost)
         parts.append(Self.seconds(report.latencyMs))
@@ -124,6 +122,26 @@ public struct ReportFormatter: Sendable {
         ]
     }
 
+    /// What the editor shows beside a suggestion: `detail` and how its cost compares with
+    /// the last tier alone, e.g. `✓ 3/3 tests · small · $0.00003 · 84% cheaper than medium
+    /// alone` or `… · 71% dearer than medium alone`.
+    public func badge(_ report: CascadeReport) -> Badge {
+        var text = detail(report)
+        if report.status != .cached, let difference = Self.difference(report) {
+            text += " · \(difference) than \(lastTierName(report) ?? "the last tier") alone"
+        }
+        return Badge(text: text, severity: Badge.Severity(report.status))
+    }
+
+    /// `84% cheaper` or `71% dearer` (a loss is shown as a loss), `~` first when the
+    /// baseline is an estimate; nil without a baseline.
+    static func difference(_ report: CascadeReport) -> String? {
+        guard let saved = report.savedFraction else { return nil }
+        let percent = Int((abs(saved) * 100).rounded())
+        if percent == 0 { return "no cheaper" }
+        return "\(report.baselineIsEstimate ? "~" : "")\(percent)% \(saved > 0 ? "cheaper" : "dearer")"
+    }
+
     private func lastTierName(_ report: CascadeReport) -> String? {
         report.baselineIsEstimate ? nil : report.tiers.last?.name
     }
@@ -148,5 +166,28 @@ public struct ReportFormatter: Sendable {
 
     static func seconds(_ milliseconds: Int) -> String {
         milliseconds < 1000 ? "\(milliseconds) ms" : String(format: "%.1f s", Double(milliseconds) / 1000)
+    }
+}
+
+/// The short line an editor shows beside a suggestion, and how to colour it.
+public struct Badge: Sendable, Equatable, Codable {
+    public enum Severity: String, Sendable, Codable {
+        case info, ok, warning, error
+
+        public init(_ status: CascadeReport.Status) {
+            switch status {
+            case .passed, .cached: self = .ok
+            case .unverified: self = .warning
+            case .failed, .cancelled: self = .error
+            }
+        }
+    }
+
+    public var text: String
+    public var severity: Severity
+
+    public init(text: String, severity: Severity) {
+        self.text = text
+        self.severity = severity
     }
 }
