@@ -48,11 +48,15 @@ public struct CompletionResult: Sendable, Equatable {
     /// For an empty body `startLine == endLine` (an insertion before that line).
     public var startLine: Int
     public var endLine: Int
+    /// True when first-tier mode ended unverified before larger tiers that might pass:
+    /// what the full cascade would go on to ask.
+    public var largerTiersRemain: Bool
 
-    public init(report: CascadeReport, startLine: Int, endLine: Int) {
+    public init(report: CascadeReport, startLine: Int, endLine: Int, largerTiersRemain: Bool = false) {
         self.report = report
         self.startLine = startLine
         self.endLine = endLine
+        self.largerTiersRemain = largerTiersRemain
     }
 }
 

@@ -114,6 +114,13 @@ extension LanguageServer {
         let regionEdit = edits.regionEdit
         switch answer {
         case .inline(let automatic):
+            // An automatic request shows only verified code: the rest goes on in the background.
+            if automatic && result.largerTiersRemain {
+                escalateInBackground(request, engine: engine, position: position)
+                notifier?.escalating(report)
+                complete(id, .success(["items": []]))
+                return
+            }
             notifier?.verdict(report, reportJSON: reportJSON, edits: usable ? edits : nil)
             guard usable else {
                 if !automatic { showNoCompletion(report) }

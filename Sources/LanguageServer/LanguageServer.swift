@@ -45,6 +45,8 @@ public actor LanguageServer {
     var lastReports: [String: [String: CascadeReport]] = [:]
     var lastEntryPoint: [String: String] = [:]
     var progressCounter = 0
+    /// Full cascades run in the background for automatic requests, by document.
+    var escalations: [String: BackgroundEscalation] = [:]
 
     public init(connection: JSONRPCConnection, engineFactory: @escaping EngineFactory, ledger: Ledger) {
         self.connection = connection
@@ -71,6 +73,7 @@ public actor LanguageServer {
     private func finish() -> Int32 {
         for (_, work) in pending { work.task?.cancel() }
         pending.removeAll()
+        for uri in Array(escalations.keys) { cancelEscalation(uri: uri) }
         connection.flush()
         return phase == .shutDown ? 0 : 1
     }
@@ -158,6 +161,7 @@ public actor LanguageServer {
                 for (id, work) in pending where work.supersedableURI == uri {
                     cancel(id, "\(uri) was closed")
                 }
+                cancelEscalation(uri: uri)
             case LSPMethod.didSave:
                 let save = try decode(params, as: DidSaveTextDocumentParams.self, for: method)
                 if let text = save.text, var document = documents[save.textDocument.uri] {
@@ -214,6 +218,7 @@ public actor LanguageServer {
 
     private func shutdown() {
         for id in Array(pending.keys) { cancel(id, "the server is shutting down") }
+        for uri in Array(escalations.keys) { cancelEscalation(uri: uri) }
         phase = .shutDown
     }
 

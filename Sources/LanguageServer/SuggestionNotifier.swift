@@ -9,7 +9,7 @@ import JSONRPC
 /// every other client receives only the request's one final answer. Params:
 ///
 ///     { "id": <the inlineCompletion request's id>, "uri", "position",
-///       "state": "testing" | "passed" | "cached" | "unverified" | "failed",
+///       "state": "testing" | "passed" | "cached" | "unverified" | "failed" | "escalating",
 ///       "tier": "small", "candidate": 1,
 ///       "item": { "insertText", "range" } | null,
 ///       "badge": { "text": "testing… · small", "severity": "info" | "ok" | "warning" | "error" },
@@ -17,6 +17,8 @@ import JSONRPC
 ///
 /// A request's last notification (a final state) is sent just before its response; none is
 /// sent for a cancelled or superseded request, whose -32800 answer says it all.
+/// "escalating" ends an automatic request whose first tier did not pass: nothing is shown
+/// (`item` is null) while the full cascade runs in the background.
 struct SuggestionNotifier: Sendable {
     let connection: JSONRPCConnection
     let requestID: RequestID
@@ -37,6 +39,13 @@ struct SuggestionNotifier: Sendable {
     func verdict(_ report: CascadeReport, reportJSON: JSONValue, edits: CompletionEdits?) {
         let badge = ReportFormatter().badge(report)
         send(state: report.status.rawValue, tier: report.acceptedTier, candidate: nil, edits: edits, badge: badge, report: reportJSON)
+    }
+
+    /// An automatic request's first tier did not pass: nothing to show; the larger tiers
+    /// run in the background and their verified answer comes from the cache next time.
+    func escalating(_ report: CascadeReport) {
+        let badge = Badge(text: "? \(report.acceptedTier ?? "first tier") unverified · asking the larger models in the background", severity: .info)
+        send(state: "escalating", tier: report.acceptedTier, candidate: nil, edits: nil, badge: badge, report: nil)
     }
 
     private func send(state: String, tier: String?, candidate: Int?, edits: CompletionEdits?, badge: Badge, report: JSONValue?) {

@@ -122,6 +122,23 @@ struct RealBinaryTests {
         #expect(await server.stop() == 0)
     }
 
+    @Test func anAutomaticRequestNeverShowsUnverifiedCodeAndTheNextOneGetsTheEscalatedAnswer() async throws {
+        let server = try RealServer()
+        defer { server.removeHome() }
+        try await server.start()
+        let client = server.client
+        // `mul`: the small model's `a + b` fails its tests; the medium model's `a * b` passes.
+        let first = try await client.request("textDocument/inlineCompletion", RealServer.params("mul", trigger: 2)).get()
+        #expect(first["items"] == [])
+        let background = await client.waitForNotification("cascade/report") { $0["background"] == true }
+        #expect(background?["report"]?["status"] == "passed")
+        #expect(background?["report"]?["acceptedTier"] == "medium")
+        let second = try await client.request("textDocument/inlineCompletion", RealServer.params("mul", trigger: 2)).get()
+        #expect(second["items"]?[0]?["insertText"] == "    return a * b")
+        #expect(second["items"]?[0]?["data"]?["cascade"]?["status"] == "cached")
+        #expect(await server.stop() == 0)
+    }
+
     @Test func ledgerSumsMatchTheReportsAndTheFileHasOneLinePerCascade() async throws {
         let server = try RealServer()
         defer { server.removeHome() }

@@ -89,4 +89,37 @@ import Testing
         #expect(harness.client.notifications("cascade/suggestion").map { $0["params"] ?? .null }.map { $0["state"] } == ["testing"])
         _ = await harness.stop()
     }
+
+    @Test func anAutomaticRequestWhoseFirstTierFailsShowsNothingAndEscalatesInTheBackground() async throws {
+        let harness = ServerHarness()
+        harness.engine.script.firstTierFails = true
+        try await harness.start(capabilities: Self.optIn)
+        var started = harness.engine.started.makeAsyncIterator()
+        let answer = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(trigger: 2)).get()
+        #expect(answer["items"] == [], "unverified code is not shown for an automatic request")
+        let verdict = try #require(harness.client.notifications("cascade/suggestion").last?["params"])
+        #expect(verdict["state"] == "escalating")
+        #expect(verdict["item"] == .null)
+        #expect((await started.next())?.mode == .firstTier)
+        #expect((await started.next())?.mode == .full, "the full cascade runs in the background")
+        let background = await harness.client.waitForNotification("cascade/report") { $0["background"] == true }
+        #expect(background?["report"]?["status"] == "passed")
+        _ = await harness.stop()
+    }
+
+    @Test func aBackgroundEscalationStopsWhenItsDocumentCloses() async throws {
+        let harness = ServerHarness()
+        harness.engine.script.firstTierFails = true
+        harness.engine.script.fullHangs = true
+        try await harness.start()
+        var started = harness.engine.started.makeAsyncIterator()
+        var cancelled = harness.engine.cancelled.makeAsyncIterator()
+        _ = try await harness.client.request("textDocument/inlineCompletion", harness.inlineParams(trigger: 2)).get()
+        #expect((await started.next())?.mode == .firstTier)
+        #expect((await started.next())?.mode == .full)
+        harness.client.notify("textDocument/didClose", ["textDocument": ["uri": .string(ServerHarness.uri)]])
+        _ = await cancelled.next()
+        #expect(harness.engine.cancellations == 1)
+        _ = await harness.stop()
+    }
 }

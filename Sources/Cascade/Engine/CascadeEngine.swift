@@ -80,7 +80,10 @@ public struct CascadeEngine: CompletionEngine {
                 reason: "cancelled after \(tiers.isEmpty ? "no model call" : "calls to " + tiers.map(\.name).joined(separator: ", "))"))
         }
         progress(.finished(report.status))
-        return CompletionResult(report: report, startLine: context.startLine, endLine: context.endLine)
+        let verified = report.status == .passed || report.status == .cached
+        return CompletionResult(
+            report: report, startLine: context.startLine, endLine: context.endLine,
+            largerTiersRemain: context.isTestable && request.mode == .firstTier && config.tiers.count > 1 && !verified)
     }
 
     // MARK: - The cascade

@@ -24,6 +24,10 @@ final class FakeEngine: CompletionEngine {
         var hang = false
         /// When cancelled, say `costUSD` was spent (as the real engine does), instead of nothing.
         var spendsBeforeCancel = false
+        /// First-tier mode ends unverified with larger tiers left; the full cascade passes.
+        var firstTierFails = false
+        /// Only full cascades hang (until cancelled).
+        var fullHangs = false
     }
 
     private struct State {
@@ -56,7 +60,7 @@ final class FakeEngine: CompletionEngine {
     var cancellations: Int { state.withLock { $0.cancellations } }
 
     func complete(_ request: CompletionRequest, progress: @escaping @Sendable (CascadeProgress) -> Void) async throws -> CompletionResult {
-        let (script, number) = state.withLock { state in
+        var (script, number) = state.withLock { state in
             state.requests.append(request)
             state.counter += 1
             return (state.script, state.counter)
@@ -68,7 +72,7 @@ final class FakeEngine: CompletionEngine {
                 tier: script.tier, index: index, completion: candidate,
                 startLine: request.line + script.startOffset, endLine: request.line + script.endOffset)))
         }
-        if script.hang {
+        if script.hang || (script.fullHangs && request.mode == .full) {
             do {
                 // Stands in for a long cascade: ends only by cancellation.
                 try await Task.sleep(for: .seconds(3600))
@@ -81,10 +85,13 @@ final class FakeEngine: CompletionEngine {
                 throw CancelledCascade(report: Self.report(id: "c-\(number)", script: spent))
             }
         }
+        let stoppedEarly = script.firstTierFails && request.mode == .firstTier
+        if stoppedEarly { script.status = .unverified }
         progress(.testing(tier: script.tier, passed: script.passed, total: script.tests))
         progress(.finished(script.status))
         let report = Self.report(id: "c-\(number)", script: script)
-        return CompletionResult(report: report, startLine: request.line + script.startOffset, endLine: request.line + script.endOffset)
+        return CompletionResult(report: report, startLine: request.line + script.startOffset, endLine: request.line + script.endOffset,
+                                largerTiersRemain: stoppedEarly)
     }
 
     static func report(id: String, script: Script) -> CascadeReport {

@@ -1,0 +1,58 @@
+import Cascade
+import JSONRPC
+
+/// Automatic requests show only verified code. When the first tier of an automatic request
+/// does not pass, its unverified code is not shown; the full cascade goes on in the
+/// background for the same function instead, and the engine's cache serves its verified
+/// answer to the next request. One background cascade per document: a newer one for a
+/// changed function replaces it, closing the document or shutting down cancels it.
+extension LanguageServer {
+    /// A full cascade running in the background for one document.
+    struct BackgroundEscalation {
+        /// The function it completes (its cache identity, whatever the configuration).
+        var function: CompletionCacheKey
+        var task: Task<Void, Never>
+    }
+
+    /// Starts the full cascade for `request`'s function unless it already runs.
+    func escalateInBackground(_ request: CompletionRequest, engine: any CompletionEngine, position: Position) {
+        guard let uri = request.uri, let function = functionIdentity(request) else { return }
+        if let running = escalations[uri], running.function == function { return }
+        escalations[uri]?.task.cancel()
+        var full = request
+        full.mode = .full
+        let connection = self.connection
+        let ledger = self.ledger
+        escalations[uri] = BackgroundEscalation(function: function, task: Task {
+            do {
+                let result = try await engine.complete(full) { _ in }
+                await ledger.record(result.report)
+                let reportJSON = (try? JSONValue(encoding: result.report)) ?? .null
+                connection.notify(LSPMethod.cascadeReport, [
+                    "uri": .string(uri), "position": ["line": .int(position.line), "character": .int(position.character)],
+                    "report": reportJSON, "background": true,
+                ])
+            } catch let cancelled as CancelledCascade {
+                if !cancelled.report.tiers.isEmpty { await ledger.record(cancelled.report) }
+            } catch {
+                self.log("background escalation for \(uri) failed: \(error)")
+            }
+            self.escalationEnded(uri: uri, function: function)
+        })
+    }
+
+    func cancelEscalation(uri: String) {
+        escalations.removeValue(forKey: uri)?.task.cancel()
+    }
+
+    private func escalationEnded(uri: String, function: CompletionCacheKey) {
+        if escalations[uri]?.function == function { escalations[uri] = nil }
+    }
+
+    /// The function at the request's position as the cache tells functions apart.
+    private func functionIdentity(_ request: CompletionRequest) -> CompletionCacheKey? {
+        guard let language = LanguageRegistry.standard.language(languageId: request.languageId, uri: request.uri) else { return nil }
+        let context = language.context(in: request.text, line: request.line, utf16Column: request.utf16Column)
+        return context.isTestable ? CompletionCacheKey(context: context, configFingerprint: "") : nil
+    }
+}
