@@ -41,6 +41,7 @@ public final class FakeModelServer: Sendable {
         var queue: [CannedResponse]
         var handler: Handler
         var requests: [RecordedRequest] = []
+        var timings: [RequestTiming] = []
         var abortedByClient = 0
         var streams: [StreamRecord] = []
         var openConnections: Set<Int32> = []
@@ -93,6 +94,9 @@ public final class FakeModelServer: Sendable {
     /// How many requests the client abandoned (closed the connection) while the server
     /// was still delaying its answer: proof that cancellation aborted the HTTP call.
     public var abortedByClient: Int { state.withLock { $0.abortedByClient } }
+
+    /// When each request in `requests` came and when the server turned to it.
+    public var timings: [RequestTiming] { state.withLock { $0.timings } }
 
     /// Every event-stream answer begun so far, in the order they began.
     public var streams: [StreamRecord] { state.withLock { $0.streams } }
@@ -149,14 +153,15 @@ public final class FakeModelServer: Sendable {
             close(fd)
         }
         guard let request = HTTPRequestReader.read(from: fd) else { return }
-        let receivedAt = ContinuousClock.now
         let (response, requestIndex): (CannedResponse, Int) = state.withLock { state in
             state.requests.append(request)
+            state.timings.append(RequestTiming(receivedAt: .now))
             if !state.queue.isEmpty { return (state.queue.removeFirst(), state.requests.count - 1) }
             return (state.handler(request), state.requests.count - 1)
         }
         oneAtATime?.wait()
         defer { oneAtATime?.signal() }
+        state.withLock { $0.timings[requestIndex].servedFrom = .now }
         if response.delaySeconds > 0 && !waitOrNoticeClientGone(fd, seconds: response.delaySeconds) {
             state.withLock { $0.abortedByClient += 1 }
             return
@@ -172,18 +177,16 @@ public final class FakeModelServer: Sendable {
         case .reply:
             writeAll(fd, response.serialized())
         case .eventStream:
-            sendEventStream(fd, response, started: StreamRecord(requestIndex: requestIndex, requestReceivedAt: receivedAt))
+            sendEventStream(fd, response, requestIndex: requestIndex)
         }
     }
 
     /// Sends `response.events` one by one, each after its wait, and stops as soon as the
     /// client closes the connection (as llama-cpp-python does with a streamed generation),
     /// recording how far it got.
-    private func sendEventStream(_ fd: Int32, _ response: CannedResponse, started: StreamRecord) {
+    private func sendEventStream(_ fd: Int32, _ response: CannedResponse, requestIndex: Int) {
         let record = state.withLock { state in
-            var started = started
-            started.tokensPlanned = response.events.count(where: \.isToken)
-            state.streams.append(started)
+            state.streams.append(StreamRecord(requestIndex: requestIndex, tokensPlanned: response.events.count(where: \.isToken)))
             return state.streams.count - 1
         }
         func update(_ change: (inout StreamRecord) -> Void) { state.withLock { change(&$0.streams[record]) } }
@@ -271,12 +274,10 @@ public final class FakeModelServer: Sendable {
 
 /// One event-stream answer as the fake sent it.
 public struct StreamRecord: Sendable, Equatable {
-    /// Its request's position in `FakeModelServer.requests`.
+    /// Its request's position in `FakeModelServer.requests` (and `timings`).
     public var requestIndex: Int
-    /// When the request had been read (before any wait for the requests ahead of it).
-    public var requestReceivedAt: ContinuousClock.Instant
     /// Tokens in the whole answer.
-    public var tokensPlanned = 0
+    public var tokensPlanned: Int
     /// Tokens written to the connection before the answer ended or the client left.
     public var tokensSent = 0
     public var firstTokenSentAt: ContinuousClock.Instant?
@@ -286,9 +287,23 @@ public struct StreamRecord: Sendable, Equatable {
     /// Every event was sent.
     public var completed = false
 
-    public init(requestIndex: Int, requestReceivedAt: ContinuousClock.Instant) {
+    public init(requestIndex: Int, tokensPlanned: Int) {
         self.requestIndex = requestIndex
-        self.requestReceivedAt = requestReceivedAt
+        self.tokensPlanned = tokensPlanned
+    }
+}
+
+/// When the fake received one request and when it turned to it.
+public struct RequestTiming: Sendable, Equatable {
+    /// The request had been read.
+    public var receivedAt: ContinuousClock.Instant
+    /// The server began on it, after the requests ahead of it when it serves one at a time
+    /// (then before its delay); nil while it waits.
+    public var servedFrom: ContinuousClock.Instant?
+
+    public init(receivedAt: ContinuousClock.Instant, servedFrom: ContinuousClock.Instant? = nil) {
+        self.receivedAt = receivedAt
+        self.servedFrom = servedFrom
     }
 }
 
