@@ -42,7 +42,7 @@ struct CompletionStream {
 
     /// The texts so far, ordered by choice index.
     var texts: [String] {
-        choices.keys.sorted().map { String(decoding: choices[$0]!.text, as: UTF8.self) }
+        choices.sorted { $0.key < $1.key }.map { String(decoding: $0.value.text, as: UTF8.self) }
     }
 
     /// How many chunks carried text, over all choices (llama.cpp sends one token per chunk).

@@ -11,12 +11,12 @@ import Synchronization
 /// per `RetryPolicy`, honouring `Retry-After`. Cancelling the task aborts the HTTP request.
 ///
 /// Answers from `http://` endpoints are streamed (server-sent events, `Options.streams`):
-/// a cancelled request's connection then closes mid-generation, and a streaming server
-/// (llama-cpp-python, llama.cpp, vLLM) stops generating at once — a non-streamed
-/// generation runs to its end, and a one-request-at-a-time server keeps the next request
-/// waiting for it. A stop sequence also ends the stream as soon as it appears. `https://`
-/// is never streamed: it goes through URLSession, whose cancellation we keep out of the
-/// streaming path (see `HTTPTransport`).
+/// a cancelled request's connection then closes mid-generation, and llama-cpp-python's
+/// server stops a streamed generation when it next sends a chunk — a non-streamed one it
+/// runs to its end, keeping the next request waiting (it serves one at a time). (Cancelled
+/// during prompt evaluation, the request still costs that and one token.) A stop sequence
+/// also ends the stream as soon as it appears. `https://` is never streamed: it goes
+/// through URLSession, and streaming there would need a delegate-driven path of its own.
 public struct OpenAIClient: CodeModel {
     public struct Options: Sendable {
         /// False never sends `n`: k samples are always k calls.
@@ -275,11 +275,11 @@ public struct OpenAIClient: CodeModel {
     /// Usage: a chunk's `usage` is exact (OpenAI, vLLM and llama.cpp's own server send it in
     /// the last chunk when asked with `stream_options.include_usage`). llama-cpp-python
     /// (0.3.36) never sends usage in a stream; then the completion tokens are the chunks that
-    /// carried text — llama.cpp emits about one token per chunk (a few are merged when text
-    /// is held back, e.g. a possible stop-sequence prefix), and chunks after a stop sequence
-    /// we cut at are neither read nor counted — and the prompt tokens are `TokenEstimate`'s
-    /// guess, so the result says `usageEstimated`. A stream we ended at a stop sequence
-    /// before the server's last chunk is counted the same way.
+    /// carried text — it sends one chunk per token, except that tokens which only together
+    /// make a character come as one, so the count can be a little low; chunks after a stop
+    /// sequence we cut at are neither read nor counted — and the prompt tokens are
+    /// `TokenEstimate`'s guess, so the result says `usageEstimated`. A stream we ended at a
+    /// stop sequence before the server's last chunk is counted the same way.
     private func outcome(of completion: CompletionStream, _ request: GenerationRequest) throws -> CallOutcome {
         let texts = completion.texts
         guard !texts.isEmpty else { throw error(.emptyChoices) }
