@@ -172,13 +172,15 @@ struct StreamingTests {
 
     /// The control for the test above: without streaming, the fake runs A's generation to its
     /// end although A's client has gone (as llama-cpp-python does), and B, sent meanwhile,
-    /// waits for all of it.
+    /// waits for all of it. A takes 5 s so that B is sent while it runs even when this test's
+    /// task is starved for seconds (seen on a loaded machine).
     @Test func withoutStreamingASupersededRequestHoldsTheOneAtATimeModelForItsWholeAnswer() async throws {
         let tokenInterval = 0.05
-        let generationOfA = Duration.milliseconds(Int64(40 * tokenInterval * 1000))  // 40 tokens: 2 s
+        let tokensOfA = 100
+        let generationOfA = Duration.milliseconds(Int64(Double(tokensOfA) * tokenInterval * 1000))
         let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(
             honoursN: false, includesUsage: false, secondsPerToken: tokenInterval, servesOneAtATime: true
-        )) { call in call.prompt == "A" ? words(40) : "B" }
+        )) { call in call.prompt == "A" ? words(tokensOfA) : "B" }
         let client = OpenAIClient(tier: tier(server), options: .init(sendsN: false, maxConcurrentCalls: 1, streams: false))
         let requestA = Task { try await client.generate(asking("A")) }
         #expect(try await eventually { server.requests.count == 1 }, "A is being generated")
