@@ -101,8 +101,9 @@ struct StreamingTests {
         #expect(malformed.kind == .malformedResponse(excerpt: "a stream event starts \"not json\""))
     }
 
+    /// 200 tokens after the stop sequence (4 s): ample for a slow client to close before the end.
     @Test func aStopSequenceEndsTheStreamBeforeTheServerHasSentEverything() async throws {
-        let reply = "```python\ndef f():\n    return 1\n```\n" + words(40)
+        let reply = "```python\ndef f():\n    return 1\n```\n" + words(200)
         let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(includesUsage: false, secondsPerToken: 0.02)) { _ in reply }
         let result = try await OpenAIClient(tier: tier(server)).generate(asking("write f", stop: ["\n```\n"]))
         #expect(result.texts == ["```python\ndef f():\n    return 1"])
@@ -112,13 +113,14 @@ struct StreamingTests {
         #expect(result.usageEstimated)
         #expect(try await eventually { server.streams.first?.clientClosedAt != nil }, "the client closed the connection")
         let stream = try #require(server.streams.first)
-        #expect(stream.tokensPlanned == 46)
+        #expect(stream.tokensPlanned == 206)
         #expect(stream.tokensSent < stream.tokensPlanned, "sent \(stream.tokensSent) of \(stream.tokensPlanned)")
         #expect(!stream.completed)
     }
 
     @Test func aCancelledRequestsConnectionIsClosedAndNoFurtherTokensAreRequested() async throws {
-        let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(honoursN: false, secondsPerToken: 0.05)) { _ in words(100) }
+        // 400 tokens (20 s): the answer cannot end by itself before the cancellation.
+        let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(honoursN: false, secondsPerToken: 0.05)) { _ in words(400) }
         let client = OpenAIClient(tier: tier(server), options: .localServer)
         let task = Task { try await client.generate(asking("write a long answer", samples: 3)) }
         #expect(try await eventually { (server.streams.first?.tokensSent ?? 0) >= 2 }, "mid-stream")
