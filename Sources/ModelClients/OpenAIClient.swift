@@ -9,6 +9,14 @@ import Synchronization
 /// and later requests skip `n` altogether. Each HTTP call has the tier's
 /// `timeoutSeconds` as its deadline and is retried on 429, 5xx and dropped connections
 /// per `RetryPolicy`, honouring `Retry-After`. Cancelling the task aborts the HTTP request.
+///
+/// Answers from `http://` endpoints are streamed (server-sent events, `Options.streams`):
+/// a cancelled request's connection then closes mid-generation, and llama-cpp-python's
+/// server stops a streamed generation when it next sends a chunk — a non-streamed one it
+/// runs to its end, keeping the next request waiting (it serves one at a time). (Cancelled
+/// during prompt evaluation, the request still costs that and one token.) A stop sequence
+/// also ends the stream as soon as it appears. `https://` is never streamed: it goes
+/// through URLSession, and streaming there would need a delegate-driven path of its own.
 public struct OpenAIClient: CodeModel {
     public struct Options: Sendable {
         /// False never sends `n`: k samples are always k calls.
@@ -18,15 +26,18 @@ public struct OpenAIClient: CodeModel {
         public var retry: RetryPolicy
         /// Where `apiKeyEnv` is looked up.
         public var environment: [String: String]
+        /// Ask `http://` endpoints to stream (`"stream": true`); false waits for whole answers.
+        public var streams: Bool
 
         public init(
             sendsN: Bool = true, maxConcurrentCalls: Int = 8, retry: RetryPolicy = RetryPolicy(),
-            environment: [String: String] = ProcessInfo.processInfo.environment
+            environment: [String: String] = ProcessInfo.processInfo.environment, streams: Bool = true
         ) {
             self.sendsN = sendsN
             self.maxConcurrentCalls = max(1, maxConcurrentCalls)
             self.retry = retry
             self.environment = environment
+            self.streams = streams
         }
 
         /// For llama.cpp's server: no `n`, one request at a time.
@@ -120,11 +131,12 @@ public struct OpenAIClient: CodeModel {
     /// One logical call with retries.
     private func call(_ request: GenerationRequest, n: Int?, temperature: Double) async throws -> CallOutcome {
         let httpRequest = try makeRequest(request, n: n, temperature: temperature)
+        let streamed = streams(httpRequest.url)
         var attempt = 1
         while true {
             try Task.checkCancellation()
             do {
-                return try await attemptOnce(httpRequest, request)
+                return try await attemptOnce(httpRequest, request, n: n, streamed: streamed)
             } catch let failure as RetryableFailure {
                 guard attempt < options.retry.maxAttempts else { throw error(failure.finalKind(attempts: attempt)) }
                 let wait = options.retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
@@ -148,9 +160,22 @@ public struct OpenAIClient: CodeModel {
         }
     }
 
-    private func attemptOnce(_ httpRequest: HTTPRequest, _ request: GenerationRequest) async throws -> CallOutcome {
+    private func attemptOnce(_ httpRequest: HTTPRequest, _ request: GenerationRequest, n: Int?, streamed: Bool) async throws -> CallOutcome {
+        let timeout = tier.timeoutSeconds
         // Wait for a slot before the deadline starts: a queued call is not a slow call.
-        let response = try await gate.withSlot { try await send(httpRequest, timeout: tier.timeoutSeconds) }
+        let answer = try await gate.withSlot {
+            try await transported(timeout: timeout) {
+                // The transport's own limit is only a backstop behind `withDeadline`.
+                streamed
+                    ? try await receiveStream(httpRequest, request, n: n, timeoutSeconds: timeout + 5)
+                    : .whole(try await HTTPTransport.send(httpRequest, timeoutSeconds: timeout + 5))
+            }
+        }
+        let response: HTTPResponse
+        switch answer {
+        case .streamed(let outcome): return outcome
+        case .whole(let whole): response = whole
+        }
         let data = response.body
         let status = response.status
         switch status {
@@ -174,11 +199,17 @@ public struct OpenAIClient: CodeModel {
     /// Sends with a deadline, mapping transport failures to `ModelError` / `RetryableFailure`.
     /// `http://` goes over our own socket client, `https://` over URLSession (`HTTPTransport`).
     private func send(_ httpRequest: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
+        try await transported(timeout: timeout) {
+            // The transport's own limit is only a backstop behind `withDeadline`.
+            try await HTTPTransport.send(httpRequest, timeoutSeconds: timeout + 5)
+        }
+    }
+
+    /// Runs one HTTP exchange with a deadline, mapping transport failures to `ModelError` /
+    /// `RetryableFailure`.
+    private func transported<T: Sendable>(timeout: Double, _ exchange: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await withDeadline(seconds: timeout) {
-                // The transport's own limit is only a backstop behind `withDeadline`.
-                try await HTTPTransport.send(httpRequest, timeoutSeconds: timeout + 5)
-            }
+            return try await withDeadline(seconds: timeout, exchange)
         } catch is DeadlineExceeded {
             throw error(.timeout(seconds: timeout))
         } catch is CancellationError {
@@ -199,6 +230,76 @@ public struct OpenAIClient: CodeModel {
         }
     }
 
+    // MARK: - Streamed calls
+
+    /// What a streamed call brought: the assembled completion, or — for an error status, or a
+    /// server that answered with one JSON body after all — the whole response, handled as if
+    /// it had not been streamed.
+    private enum Answer: Sendable {
+        case streamed(CallOutcome)
+        case whole(HTTPResponse)
+    }
+
+    /// Whether calls to `url` stream: `http://` only (see the type's comment).
+    private func streams(_ url: URL) -> Bool {
+        options.streams && url.scheme?.lowercased() == "http"
+    }
+
+    private func receiveStream(_ httpRequest: HTTPRequest, _ request: GenerationRequest, n: Int?, timeoutSeconds: Double) async throws -> Answer {
+        let collector = StreamedAnswerCollector(
+            CompletionStream(api: tier.api, stops: request.stop, singleChoice: (n ?? 1) == 1))
+        let head: HTTPResponse
+        do {
+            head = try await PlainHTTPClient.stream(httpRequest, timeoutSeconds: timeoutSeconds) { head, piece in
+                try collector.take(head, piece)
+            }
+        } catch let problem as CompletionStream.Problem {
+            throw error(for: problem)
+        }
+        guard StreamedAnswerCollector.isEventStream(head) else {
+            var whole = head
+            whole.body = collector.wholeBody
+            return .whole(whole)
+        }
+        let completion: CompletionStream
+        do {
+            completion = try collector.finish()
+        } catch {
+            throw self.error(for: error)
+        }
+        return .streamed(try outcome(of: completion, request))
+    }
+
+    /// The texts and usage of a finished stream.
+    ///
+    /// Usage: a chunk's `usage` is exact (OpenAI, vLLM and llama.cpp's own server send it in
+    /// the last chunk when asked with `stream_options.include_usage`). llama-cpp-python
+    /// (0.3.36) never sends usage in a stream; then the completion tokens are the chunks that
+    /// carried text — it sends one chunk per token, except that tokens which only together
+    /// make a character come as one, so the count can be a little low; chunks after a stop
+    /// sequence we cut at are neither read nor counted — and the prompt tokens are
+    /// `TokenEstimate`'s guess, so the result says `usageEstimated`. A stream we ended at a
+    /// stop sequence before the server's last chunk is counted the same way.
+    private func outcome(of completion: CompletionStream, _ request: GenerationRequest) throws -> CallOutcome {
+        let texts = completion.texts
+        guard !texts.isEmpty else { throw error(.emptyChoices) }
+        if let usage = completion.usage {
+            return CallOutcome(texts: texts, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, usageEstimated: false)
+        }
+        return CallOutcome(
+            texts: texts, promptTokens: estimatedPromptTokens(request),
+            completionTokens: completion.chunksWithText, usageEstimated: true)
+    }
+
+    private func error(for problem: CompletionStream.Problem) -> ModelError {
+        switch problem {
+        case .notAChunk(let excerpt): error(.malformedResponse(excerpt: excerpt))
+        case .serverError(let message): error(.rejected(status: 200, message: "error inside the stream: \(message)"))
+        }
+    }
+
+    // MARK: - Whole answers
+
     private func parse(_ data: Data, _ request: GenerationRequest) throws -> CallOutcome {
         guard let decoded = try? JSONDecoder().decode(CompletionResponse.self, from: data) else {
             throw error(.malformedResponse(excerpt: Self.excerpt(data)))
@@ -209,12 +310,16 @@ public struct OpenAIClient: CodeModel {
         if let usage = decoded.usage, let promptTokens = usage.prompt_tokens, let completionTokens = usage.completion_tokens {
             return CallOutcome(texts: texts, promptTokens: promptTokens, completionTokens: completionTokens, usageEstimated: false)
         }
-        let promptParts = tier.api == .chat ? request.prompt.messages.map(\.content) : [request.prompt.text]
         return CallOutcome(
             texts: texts,
-            promptTokens: TokenEstimate.promptTokens(promptParts, chat: tier.api == .chat),
+            promptTokens: estimatedPromptTokens(request),
             completionTokens: texts.reduce(0) { $0 + TokenEstimate.tokens(in: $1) },
             usageEstimated: true)
+    }
+
+    private func estimatedPromptTokens(_ request: GenerationRequest) -> Int {
+        let promptParts = tier.api == .chat ? request.prompt.messages.map(\.content) : [request.prompt.text]
+        return TokenEstimate.promptTokens(promptParts, chat: tier.api == .chat)
     }
 
     // MARK: - Requests
@@ -232,16 +337,20 @@ public struct OpenAIClient: CodeModel {
         httpRequest.setHeader("Content-Type", "application/json")
         try authorize(&httpRequest)
         let stop = request.stop.isEmpty ? nil : request.stop
+        let streamed = streams(url)
+        let streamOptions = streamed ? StreamOptions(include_usage: true) : nil
         let encoder = JSONEncoder()
         switch tier.api {
         case .chat:
             httpRequest.body = try encoder.encode(ChatCompletionBody(
                 model: tier.model, messages: request.prompt.messages, n: n, temperature: temperature,
-                max_tokens: request.maxTokens, stop: stop, seed: request.sampleIndex))
+                max_tokens: request.maxTokens, stop: stop, seed: request.sampleIndex,
+                stream: streamed ? true : nil, stream_options: streamOptions))
         case .completions:
             httpRequest.body = try encoder.encode(TextCompletionBody(
                 model: tier.model, prompt: request.prompt.text, n: n, temperature: temperature,
-                max_tokens: request.maxTokens, stop: stop, seed: request.sampleIndex))
+                max_tokens: request.maxTokens, stop: stop, seed: request.sampleIndex,
+                stream: streamed ? true : nil, stream_options: streamOptions))
         }
         return httpRequest
     }

@@ -12,6 +12,8 @@ struct ChatCompletionBody: Encodable {
     var stop: [String]?
     /// The sample's position in a sequence of single answers, so each one differs.
     var seed: Int?
+    var stream: Bool?
+    var stream_options: StreamOptions?
 }
 
 struct TextCompletionBody: Encodable {
@@ -23,6 +25,13 @@ struct TextCompletionBody: Encodable {
     var stop: [String]?
     /// The sample's position in a sequence of single answers, so each one differs.
     var seed: Int?
+    var stream: Bool?
+    var stream_options: StreamOptions?
+}
+
+/// Asks a streaming server to send `usage` in a last chunk (OpenAI, vLLM, llama.cpp's server).
+struct StreamOptions: Encodable {
+    var include_usage: Bool
 }
 
 struct CompletionResponse: Decodable {
@@ -38,6 +47,22 @@ struct CompletionResponse: Decodable {
     }
     var choices: [Choice]
     var usage: Usage?
+}
+
+/// One `data:` event of a streamed completion: text arrives as `choices[i].delta.content`
+/// (chat) or `choices[i].text` (completions); `usage`, when sent, comes in a last chunk
+/// (OpenAI sends it with empty `choices`).
+struct CompletionChunk: Decodable {
+    struct Choice: Decodable {
+        struct Delta: Decodable { var content: String? }
+        var index: Int?
+        var text: String?
+        var delta: Delta?
+    }
+    var choices: [Choice]?
+    var usage: CompletionResponse.Usage?
+    /// llama.cpp's server reports a failure mid-stream as a chunk holding only this.
+    var error: ErrorEnvelope.Detail?
 }
 
 struct ModelListResponse: Decodable {

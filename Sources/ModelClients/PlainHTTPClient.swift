@@ -15,7 +15,8 @@ import Glibc
 /// cancellation resumes the caller with `CancellationError` at once and writes one byte to
 /// the pair, so the thread wakes and closes its socket itself (no other thread touches its
 /// descriptors). One request per connection (`Connection: close`); the body may be framed
-/// by Content-Length, chunked encoding, or connection close. No TLS: `https://` stays with
+/// by Content-Length, chunked encoding, or connection close, and taken whole (`send`) or as
+/// it arrives (`stream`, for server-sent events). No TLS: `https://` stays with
 /// URLSession (`HTTPTransport`). `http_proxy` is not honoured (local servers need none).
 public enum PlainHTTPClient {
     /// Sends `request` and returns the whole response.
@@ -23,6 +24,45 @@ public enum PlainHTTPClient {
     /// Throws `CancellationError` promptly when the task is cancelled, `HTTPTransportError`
     /// for transport failures (`.timedOut` once `timeoutSeconds` have passed).
     public static func send(_ request: HTTPRequest, timeoutSeconds: Double? = nil) async throws -> HTTPResponse {
+        try await exchange(request, timeoutSeconds: timeoutSeconds) { connection in
+            try HTTPResponseReader.read(from: connection, method: request.method)
+        }
+    }
+
+    /// What a streaming consumer wants after each piece of the body.
+    public enum BodyControl: Sendable {
+        case readMore
+        /// "I have what I need": the connection is closed at once, the rest never read.
+        case stopReading
+    }
+
+    /// Sends `request` and hands the body to `onBody` piece by piece as it arrives
+    /// (de-chunked, in arrival-sized pieces), together with the response head; returns the
+    /// head (empty `body`) once the body has ended or `onBody` said `.stopReading`.
+    ///
+    /// `onBody` runs on the request's I/O thread, one call at a time, all of them before this
+    /// returns (after a cancellation one may still be finishing). Cancellation and timeouts
+    /// behave as in `send`: the caller resumes with `CancellationError` at once and the I/O
+    /// thread closes the socket, so a server that streams notices the client has gone.
+    /// Errors thrown by `onBody` end the request and are rethrown.
+    public static func stream(
+        _ request: HTTPRequest, timeoutSeconds: Double? = nil,
+        onBody: @escaping @Sendable (_ head: HTTPResponse, _ piece: [UInt8]) throws -> BodyControl
+    ) async throws -> HTTPResponse {
+        try await exchange(request, timeoutSeconds: timeoutSeconds) { connection in
+            let head = try HTTPResponseReader.readHead(from: connection)
+            try HTTPResponseReader.readBody(from: connection, head: head, method: request.method) { piece in
+                try onBody(head, piece) == .readMore
+            }
+            return head
+        }
+    }
+
+    /// Runs one request on its own thread: connect, send, then `read` the answer.
+    private static func exchange(
+        _ request: HTTPRequest, timeoutSeconds: Double?,
+        read: @escaping @Sendable (SocketConnection) throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
         let target = try Target(request.url)
         let head = requestBytes(request, target: target)
         let deadline = timeoutSeconds.map { ContinuousClock.now + .milliseconds(Int64(max(0, $0) * 1000)) }
@@ -31,7 +71,7 @@ public enum PlainHTTPClient {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, Error>) in
                 guard exchange.adopt(continuation) else { return }  // cancelled already: resumed
                 let thread = Thread {
-                    exchange.finish(with: exchange.run(target: target, bytes: head, method: request.method, deadline: deadline))
+                    exchange.finish(with: exchange.run(target: target, bytes: head, deadline: deadline, read: read))
                 }
                 thread.name = "cascade-http"
                 thread.stackSize = 256 * 1024
@@ -159,13 +199,16 @@ private final class Exchange: Sendable {
     private var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Runs on the request's own thread: connect, send, read, close — then releases the wake pair.
-    func run(target: PlainHTTPClient.Target, bytes: [UInt8], method: String, deadline: ContinuousClock.Instant?) -> Result<HTTPResponse, Error> {
+    func run(
+        target: PlainHTTPClient.Target, bytes: [UInt8], deadline: ContinuousClock.Instant?,
+        read: (SocketConnection) throws -> HTTPResponse
+    ) -> Result<HTTPResponse, Error> {
         let connection = SocketConnection(wakeFD: wakeReadFD, deadline: deadline) { [self] in isCancelled }
         let result: Result<HTTPResponse, Error>
         do {
             try connection.connect(host: target.host, port: target.port)
             try connection.sendAll(bytes)
-            result = .success(try HTTPResponseReader.read(from: connection, method: method))
+            result = .success(try read(connection))
         } catch SocketInterruption.cancelled {
             result = .failure(CancellationError())
         } catch SocketInterruption.timedOut {

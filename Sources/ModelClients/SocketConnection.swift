@@ -141,22 +141,13 @@ final class SocketConnection {
         }
     }
 
-    /// Exactly `count` bytes; fewer only when the stream ended first.
-    func read(upTo count: Int) throws -> [UInt8] {
-        while available < count {
-            if try !fill() { break }
-        }
-        let taken = min(count, available)
+    /// What has arrived, at most `limit` bytes, waiting only when nothing is buffered;
+    /// empty at end of stream.
+    func readSome(upTo limit: Int) throws -> [UInt8] {
+        if available == 0, try !fill() { return [] }
+        let taken = min(limit, available)
         let bytes = Array(buffer[start..<(start + taken)])
         start += taken
-        return bytes
-    }
-
-    /// Everything until the peer closes.
-    func readToEnd() throws -> [UInt8] {
-        while try fill() {}
-        let bytes = Array(buffer[start...])
-        start = buffer.count
         return bytes
     }
 

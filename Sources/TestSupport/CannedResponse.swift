@@ -1,23 +1,38 @@
 import Foundation
 
-/// What the fake server does with one request: answer, drop or reset the connection,
-/// optionally after a delay.
+/// What the fake server does with one request: answer, stream events, drop or reset the
+/// connection, optionally after a delay.
 public struct CannedResponse: Sendable {
-    public enum Kind: Sendable { case reply, dropConnection, resetConnection }
+    public enum Kind: Sendable {
+        case reply, dropConnection, resetConnection
+        /// `events` one by one as server-sent events, chunked, each `data: …\r\n\r\n` in its
+        /// own chunk (the framing of sse-starlette, behind llama-cpp-python's server).
+        case eventStream
+    }
 
     public var kind: Kind
     public var status: Int
     public var headers: [String: String]
     public var body: Data
+    /// `.eventStream`: what is sent, in order.
+    public var events: [StreamedEvent]
     /// Seconds to wait before answering; the server notices a client that gives up meanwhile.
     public var delaySeconds: Double
+    /// Seconds the server stays busy after `delaySeconds` even when the client has gone: a
+    /// non-streamed generation, which llama-cpp-python runs to its end.
+    public var busySeconds: Double
 
-    public init(status: Int = 200, headers: [String: String] = [:], body: Data = Data(), delaySeconds: Double = 0, kind: Kind = .reply) {
+    public init(
+        status: Int = 200, headers: [String: String] = [:], body: Data = Data(), events: [StreamedEvent] = [],
+        delaySeconds: Double = 0, busySeconds: Double = 0, kind: Kind = .reply
+    ) {
         self.kind = kind
         self.status = status
         self.headers = headers
         self.body = body
+        self.events = events
         self.delaySeconds = delaySeconds
+        self.busySeconds = busySeconds
     }
 
     /// A JSON body given as text (sent verbatim, so malformed JSON is possible on purpose).
@@ -40,6 +55,11 @@ public struct CannedResponse: Sendable {
         return .json(#"{"error": {"message": \#(escaped), "code": \#(code)}}"#, status: code, headers: headers)
     }
 
+    /// A `text/event-stream` answer sending `events`, then the end of the chunked body.
+    public static func eventStream(_ events: [StreamedEvent], delaySeconds: Double = 0) -> CannedResponse {
+        CannedResponse(headers: ["Content-Type": "text/event-stream; charset=utf-8"], events: events, delaySeconds: delaySeconds, kind: .eventStream)
+    }
+
     /// Closes the connection without a byte of response.
     public static let dropConnection = CannedResponse(kind: .dropConnection)
     /// Resets the connection (TCP RST) without a response.
@@ -53,14 +73,33 @@ public struct CannedResponse: Sendable {
     }
 
     func serialized() -> Data {
+        serializedHead() + body
+    }
+
+    /// Status line and headers; an event stream is chunked, anything else has a length.
+    func serializedHead() -> Data {
         var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         var all = headers
-        all["Content-Length"] = String(body.count)
+        if kind == .eventStream {
+            all["Transfer-Encoding"] = "chunked"
+            all["Cache-Control"] = "no-store"
+        } else {
+            all["Content-Length"] = String(body.count)
+        }
         all["Connection"] = "close"
         for (name, value) in all.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         head += "\r\n"
-        return Data(head.utf8) + body
+        return Data(head.utf8)
     }
+
+    /// One event as one chunk of the chunked body.
+    static func chunk(for event: StreamedEvent) -> Data {
+        let text = "data: \(event.data)\r\n\r\n"
+        return Data("\(String(text.utf8.count, radix: 16))\r\n\(text)\r\n".utf8)
+    }
+
+    /// The last chunk of a chunked body.
+    static let endOfChunks = Data("0\r\n\r\n".utf8)
 
     private static func reason(_ status: Int) -> String {
         switch status {
@@ -74,5 +113,21 @@ public struct CannedResponse: Sendable {
         case 503: "Service Unavailable"
         default: "Status"
         }
+    }
+}
+
+/// One `data:` event of a streamed answer.
+public struct StreamedEvent: Sendable, Equatable {
+    /// One line of text (a JSON chunk, or `[DONE]`).
+    public var data: String
+    /// Seconds to wait before sending it: the time the model takes to generate a token.
+    public var secondsBefore: Double
+    /// Whether it carries a generated token (counted in `StreamRecord.tokensSent`).
+    public var isToken: Bool
+
+    public init(data: String, secondsBefore: Double = 0, isToken: Bool = false) {
+        self.data = data
+        self.secondsBefore = secondsBefore
+        self.isToken = isToken
     }
 }

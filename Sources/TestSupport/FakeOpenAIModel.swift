@@ -17,6 +17,8 @@ public struct FakeModelCall: Sendable, Equatable {
     public var stop: [String]
     /// Which choice is being written: 0..<n when the server honours `n`, else 0.
     public var choiceIndex: Int
+    /// The request asked for a streamed answer (`"stream": true`).
+    public var stream: Bool
 }
 
 /// How the fake OpenAI-compatible server behaves.
@@ -25,16 +27,34 @@ public struct FakeOpenAIBehaviour: Sendable {
     public var models: [String]
     /// False plays llama.cpp's server: one choice whatever `n` says.
     public var honoursN: Bool
-    /// False omits `usage` from every answer.
+    /// False omits `usage` from every answer. True puts it in whole answers, and in a
+    /// stream's last chunk when the request asks with `stream_options.include_usage` (as
+    /// OpenAI does); false in a stream plays llama-cpp-python, which never sends it there.
     public var includesUsage: Bool
-    /// Seconds before each model answer.
+    /// Seconds before each model answer (the server notices a client that leaves meanwhile).
     public var delaySeconds: Double
+    /// True answers `"stream": true` with server-sent events, one token per chunk; false
+    /// plays a server that ignores `stream` and sends one JSON body.
+    public var streamsWhenAsked: Bool
+    /// Seconds to generate each token (0: at once). A stream sends one token per interval and
+    /// stops when its client leaves; a whole answer takes as long as its longest stream would
+    /// and, like llama-cpp-python's, runs to its end even when the client has gone.
+    public var secondsPerToken: Double
+    /// Answer one request at a time, the next one waiting until the answer before it has
+    /// ended, as llama-cpp-python's server does (takes effect through `openAI(_:reply:)`).
+    public var servesOneAtATime: Bool
 
-    public init(models: [String] = ["fake-model"], honoursN: Bool = true, includesUsage: Bool = true, delaySeconds: Double = 0) {
+    public init(
+        models: [String] = ["fake-model"], honoursN: Bool = true, includesUsage: Bool = true, delaySeconds: Double = 0,
+        streamsWhenAsked: Bool = true, secondsPerToken: Double = 0, servesOneAtATime: Bool = false
+    ) {
         self.models = models
         self.honoursN = honoursN
         self.includesUsage = includesUsage
         self.delaySeconds = delaySeconds
+        self.streamsWhenAsked = streamsWhenAsked
+        self.secondsPerToken = secondsPerToken
+        self.servesOneAtATime = servesOneAtATime
     }
 }
 
@@ -48,12 +68,34 @@ extension FakeModelServer {
     /// }
     /// let tier = TierConfig(name: "small", endpoint: server.endpoint, model: "fake-model")
     /// ```
-    /// Usage counts whitespace-separated words of the prompt and of each text.
+    /// Usage counts whitespace-separated words of the prompt and of each text. The fake never
+    /// applies `stop` itself. Streamed answers send each text as `streamedTokens(of:)`.
     public static func openAI(
         _ behaviour: FakeOpenAIBehaviour = FakeOpenAIBehaviour(),
         reply: @escaping @Sendable (FakeModelCall) -> String
     ) throws -> FakeModelServer {
-        try FakeModelServer(handler: openAIHandler(behaviour, reply: reply))
+        try FakeModelServer(servesOneAtATime: behaviour.servesOneAtATime, handler: openAIHandler(behaviour, reply: reply))
+    }
+
+    /// How the fake splits a text into streamed tokens: each is a run of whitespace and the
+    /// word after it; trailing whitespace joins the last one. `"a b\n"` → `["a", " b\n"]`,
+    /// so a text with words has as many tokens as `usage` counts words.
+    public static func streamedTokens(of text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var inWord = false
+        for character in text {
+            if character.isWhitespace {
+                if inWord { tokens.append(current); current = ""; inWord = false }
+            } else {
+                inWord = true
+            }
+            current.append(character)
+        }
+        if !current.isEmpty {
+            if !inWord && !tokens.isEmpty { tokens[tokens.count - 1] += current } else { tokens.append(current) }
+        }
+        return tokens
     }
 
     /// The handler behind `openAI(_:reply:)`, to combine with a queue or other routes.
@@ -77,27 +119,68 @@ extension FakeModelServer {
                 return .json(#"{"error": {"message": "The model `\#(calls[0].model)` does not exist", "type": "invalid_request_error", "code": "model_not_found"}}"#, status: 404)
             }
             let choiceCount = behaviour.honoursN ? max(1, calls[0].n) : 1
-            var choices: [Choice] = []
-            var completionTokens = 0
-            for index in 0..<choiceCount {
+            let texts = (0..<choiceCount).map { index in
                 var call = calls[0]
                 call.choiceIndex = index
-                let text = reply(call)
-                completionTokens += wordCount(text)
-                choices.append(api == .chat
-                    ? Choice(index: index, text: nil, message: ChatMessage(role: .assistant, content: text), finish_reason: "stop")
-                    : Choice(index: index, text: text, message: nil, finish_reason: "stop"))
+                return reply(call)
             }
-            let usage = behaviour.includesUsage
-                ? Usage(prompt_tokens: wordCount(calls[0].prompt), completion_tokens: completionTokens,
-                        total_tokens: wordCount(calls[0].prompt) + completionTokens)
-                : nil
+            let completionTokens = texts.reduce(0) { $0 + wordCount($1) }
+            let usage = Usage(prompt_tokens: wordCount(calls[0].prompt), completion_tokens: completionTokens,
+                              total_tokens: wordCount(calls[0].prompt) + completionTokens)
+            if calls[0].stream && behaviour.streamsWhenAsked {
+                let sendsUsage = behaviour.includesUsage && request.decodeBody(IncomingRequest.self)?.stream_options?.include_usage == true
+                return .eventStream(
+                    streamEvents(api: api, model: calls[0].model, texts: texts, usage: sendsUsage ? usage : nil, secondsPerToken: behaviour.secondsPerToken),
+                    delaySeconds: behaviour.delaySeconds)
+            }
+            let choices = texts.enumerated().map { index, text in
+                api == .chat
+                    ? Choice(index: index, text: nil, message: ChatMessage(role: .assistant, content: text), finish_reason: "stop")
+                    : Choice(index: index, text: text, message: nil, finish_reason: "stop")
+            }
             let body = Completion(
                 id: "fake-\(UUID().uuidString.prefix(8))",
                 object: api == .chat ? "chat.completion" : "text_completion",
-                model: calls[0].model, choices: choices, usage: usage)
-            return .json(encoding: body, delaySeconds: behaviour.delaySeconds)
+                model: calls[0].model, choices: choices, usage: behaviour.includesUsage ? usage : nil)
+            var answer = CannedResponse.json(encoding: body, delaySeconds: behaviour.delaySeconds)
+            answer.busySeconds = Double(texts.map { streamedTokens(of: $0).count }.max() ?? 0) * behaviour.secondsPerToken
+            return answer
         }
+    }
+
+    /// The events of a streamed answer, shaped as llama-cpp-python sends them: for chat a
+    /// first chunk with the role, then one chunk per token (choices interleaved, one interval
+    /// per step), a last chunk per choice with `finish_reason`, the usage chunk (OpenAI's
+    /// shape, empty `choices`) if any, and `[DONE]`.
+    private static func streamEvents(api: ModelAPI, model: String, texts: [String], usage: Usage?, secondsPerToken: Double) -> [StreamedEvent] {
+        let id = "fake-\(UUID().uuidString.prefix(8))"
+        let object = api == .chat ? "chat.completion.chunk" : "text_completion"
+        func event(_ choices: [ChunkChoice], usage: Usage? = nil, secondsBefore: Double = 0, isToken: Bool = false) -> StreamedEvent {
+            let chunk = Chunk(id: id, object: object, model: model, choices: choices, usage: usage)
+            let data = (try? JSONEncoder().encode(chunk)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return StreamedEvent(data: data, secondsBefore: secondsBefore, isToken: isToken)
+        }
+        func piece(_ index: Int, _ text: String?, role: String? = nil, finished: Bool = false) -> ChunkChoice {
+            api == .chat
+                ? ChunkChoice(index: index, text: nil, delta: ChunkDelta(role: role, content: text), finish_reason: finished ? "stop" : nil)
+                : ChunkChoice(index: index, text: text ?? "", delta: nil, finish_reason: finished ? "stop" : nil)
+        }
+        var events: [StreamedEvent] = []
+        if api == .chat {
+            events += texts.indices.map { event([piece($0, nil, role: "assistant")]) }
+        }
+        let tokens = texts.map(streamedTokens(of:))
+        for step in 0..<(tokens.map(\.count).max() ?? 0) {
+            var firstOfStep = true
+            for (index, choiceTokens) in tokens.enumerated() where step < choiceTokens.count {
+                events.append(event([piece(index, choiceTokens[step])], secondsBefore: firstOfStep ? secondsPerToken : 0, isToken: true))
+                firstOfStep = false
+            }
+        }
+        events += texts.indices.map { event([piece($0, nil, finished: true)]) }
+        if let usage { events.append(event([], usage: usage)) }
+        events.append(StreamedEvent(data: "[DONE]"))
+        return events
     }
 
     /// The model calls among the recorded requests, in order.
@@ -117,7 +200,8 @@ extension FakeModelServer {
         if let single = body.stop?.single { stop = [single] } else if let many = body.stop?.many { stop = many }
         return [FakeModelCall(
             api: api, model: body.model ?? "", prompt: prompt, messages: messages, n: body.n ?? 1,
-            temperature: body.temperature, maxTokens: body.max_tokens, stop: stop, choiceIndex: 0)]
+            temperature: body.temperature, maxTokens: body.max_tokens, stop: stop, choiceIndex: 0,
+            stream: body.stream ?? false)]
     }
 
     private static func wordCount(_ text: String) -> Int {
@@ -134,6 +218,10 @@ private struct IncomingRequest: Decodable {
     var temperature: Double?
     var max_tokens: Int?
     var stop: StopField?
+    var stream: Bool?
+    var stream_options: StreamOptions?
+
+    struct StreamOptions: Decodable { var include_usage: Bool? }
 }
 
 private struct StopField: Decodable {
@@ -173,5 +261,26 @@ private struct Completion: Encodable {
     var object: String
     var model: String
     var choices: [Choice]
+    var usage: Usage?
+}
+
+private struct ChunkDelta: Encodable {
+    var role: String?
+    var content: String?
+}
+
+private struct ChunkChoice: Encodable {
+    var index: Int
+    var text: String?
+    var delta: ChunkDelta?
+    var finish_reason: String?
+}
+
+private struct Chunk: Encodable {
+    var id: String
+    var object: String
+    var created = 0
+    var model: String
+    var choices: [ChunkChoice]
     var usage: Usage?
 }

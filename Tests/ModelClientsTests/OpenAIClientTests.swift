@@ -98,9 +98,11 @@ struct OpenAIClientTests {
                 || order == ["tests", "tests", "tests", "solutions", "solutions", "solutions"], "calls: \(order)")
     }
 
+    /// A whole (non-streamed) answer without usage; streamed answers count chunks instead
+    /// (StreamingTests).
     @Test func missingUsageIsEstimatedAndMarked() async throws {
         let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(includesUsage: false)) { _ in "0123456789ab" }
-        let result = try await OpenAIClient(tier: tier(server)).generate(request(samples: 1))
+        let result = try await OpenAIClient(tier: tier(server), options: .init(streams: false)).generate(request(samples: 1))
         #expect(result.usageEstimated)
         #expect(result.completionTokens == 3, "12 bytes / 4")
         // "write def add(a, b)" is 19 bytes → 5 tokens, plus 4 for the chat message.

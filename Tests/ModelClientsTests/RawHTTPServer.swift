@@ -27,8 +27,13 @@ final class RawHTTPServer: Sendable {
     var clientClosedAt: ContinuousClock.Instant? { lastClose.withLock { $0 } }
     var url: URL { URL(string: "http://127.0.0.1:\(port)/v1/models")! }
 
-    init(pieces: [String], holdOpen: Bool = false) throws {
-        self.pieces = pieces.map { Array($0.utf8) }
+    convenience init(pieces: [String], holdOpen: Bool = false) throws {
+        try self.init(bytePieces: pieces.map { Array($0.utf8) }, holdOpen: holdOpen)
+    }
+
+    /// Pieces as bytes, so one may end inside a UTF-8 character.
+    init(bytePieces pieces: [[UInt8]], holdOpen: Bool = false) throws {
+        self.pieces = pieces
         self.holdOpen = holdOpen
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
