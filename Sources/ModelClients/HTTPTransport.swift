@@ -17,7 +17,7 @@ import Glibc
 ///
 /// For the URLSession path: libcurl honours `http_proxy` even for 127.0.0.1, so loopback is added to `no_proxy`
 /// before the session exists; the per-host connection limit (6 by default) is raised so
-/// k parallel samples are not queued client-side (DESIGN.md §5).
+/// k parallel samples are not queued client-side.
 public enum HTTPTransport {
     /// Parallel connections allowed to one host.
     public static let maximumConnectionsPerHost = 32

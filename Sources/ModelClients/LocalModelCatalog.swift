@@ -1,6 +1,6 @@
 import Cascade
 
-/// A GGUF model shipped as numbered chunk packages on PyPI (DESIGN.md §6).
+/// A GGUF model shipped as numbered chunk packages on PyPI.
 public struct LocalModel: Sendable, Equatable {
     /// The name a tier's `model` uses, e.g. `qwen2.5-coder-0.5b-instruct`.
     public var name: String

@@ -9,7 +9,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// Starts and owns one `python -m llama_cpp.server` per local model (DESIGN.md §3.6, §6).
+/// Starts and owns one `python -m llama_cpp.server` per local model.
 ///
 /// A server starts on first use on a kernel-chosen free 127.0.0.1 port, is ready when
 /// `/v1/models` answers *and* our child is still alive (so a server of another Cascade

@@ -8,16 +8,23 @@ public struct ModelProvider: CodeModelProvider {
     public let localServers: LocalServerManager
     public let environment: [String: String]
     public let retry: RetryPolicy
+    /// Whether answers from `http://` endpoints stream (see `OpenAIClient.Options.streams`):
+    /// what lets a cancelled request stop the model at once. Off where exact token counts
+    /// matter more than cancellation (recording an evaluation): llama-cpp-python's server
+    /// reports usage only for answers it does not stream.
+    public let streams: Bool
     private let clients = ClientCache()
 
     public init(
         localServers: LocalServerManager = .shared,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(),
+        streams: Bool = true
     ) {
         self.localServers = localServers
         self.environment = environment
         self.retry = retry
+        self.streams = streams
     }
 
     /// - Throws: `ModelError` of kind `.localServer` when a local model cannot be served.
@@ -33,9 +40,9 @@ public struct ModelProvider: CodeModelProvider {
             var served = tier
             served.endpoint = endpoint
             return clients.client(for: served, options: OpenAIClient.Options(
-                sendsN: false, maxConcurrentCalls: 1, retry: retry, environment: environment))
+                sendsN: false, maxConcurrentCalls: 1, retry: retry, environment: environment, streams: streams))
         }
-        return clients.client(for: tier, options: OpenAIClient.Options(retry: retry, environment: environment))
+        return clients.client(for: tier, options: OpenAIClient.Options(retry: retry, environment: environment, streams: streams))
     }
 }
 

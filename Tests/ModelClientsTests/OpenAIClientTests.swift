@@ -254,7 +254,7 @@ struct OpenAIClientLongCallTests {
 
 @Suite(.timeLimit(.minutes(1)))
 struct LoopbackProxyTests {
-    /// libcurl may send even 127.0.0.1 through `http_proxy` (DESIGN.md §5); the transport
+    /// libcurl may send even 127.0.0.1 through `http_proxy`; the transport
     /// adds loopback to `no_proxy` and keeps what the user had there.
     @Test func loopbackIsAddedToNoProxyKeepingExistingEntries() {
         setenv("no_proxy", "corp.example", 1)
