@@ -125,10 +125,48 @@ struct EditorTests {
         ])
         #expect(run.status == 0, "emacs failed:\n\(run.output)")
         for name in ["cascade-test-suggest-and-accept", "cascade-test-testing-then-verdict",
-                     "cascade-test-while-testing", "cascade-test-moved-point"] {
+                     "cascade-test-while-testing", "cascade-test-moved-point",
+                     "cascade-test-javascript-suggestion", "cascade-test-javascript-generate-and-tests"] {
             #expect(run.output.range(of: "passed +[0-9]+/[0-9]+ +\(name) ", options: .regularExpression) != nil, "\(name):\n\(run.output)")
         }
         #expect(!run.output.contains("unexpected results"), "\(run.output)")
+    }
+
+    @Test("Emacs: unit tests of positions, the plan and badges (ERT)",
+          .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
+          .timeLimit(.minutes(1)))
+    func emacsUnits() async throws {
+        let fixture = try EditorFixture()
+        let run = try await fixture.run(Editor.emacs.path!, [
+            "--batch", "-Q",
+            "-L", EditorPaths.packageRoot.appendingPathComponent("editors/emacs").path,
+            "-l", EditorPaths.packageRoot.appendingPathComponent("editors/emacs/tests/cascade-unit-test.el").path,
+            "-f", "ert-run-tests-batch-and-exit",
+        ])
+        #expect(run.status == 0, "emacs failed:\n\(run.output)")
+        for name in ["cascade-unit-utf16-positions", "cascade-unit-positions-clamped", "cascade-unit-ghost-lines",
+                     "cascade-unit-plan-in-buffer", "cascade-unit-badge-faces", "cascade-unit-badge-fallback",
+                     "cascade-unit-badge-drawn", "cascade-unit-mode-line-session"] {
+            #expect(run.output.range(of: "passed +[0-9]+/[0-9]+ +\(name) ", options: .regularExpression) != nil, "\(name):\n\(run.output)")
+        }
+        #expect(!run.output.contains("unexpected results"), "\(run.output)")
+    }
+
+    @Test("cascade.el is checkdoc clean",
+          .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
+          .timeLimit(.minutes(1)))
+    func emacsPackageIsCheckdocClean() async throws {
+        let directory = try EditorFixture.temporaryDirectory()
+        let file = EditorPaths.packageRoot.appendingPathComponent("editors/emacs/cascade.el").path
+        // checkdoc prints each finding as "cascade.el:LINE: message" (a warning in batch mode).
+        let run = try await ChildProcess.run(
+            Editor.emacs.path!,
+            ["--batch", "-Q", "--eval", "(progn (require 'checkdoc) (checkdoc-file \"\(file)\") (message \"checkdoc done\"))"],
+            environment: ProcessInfo.processInfo.environment, directory: directory, timeoutSeconds: 60)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("checkdoc done"), "\(run.output)")
+        #expect(run.output.range(of: #"cascade\.el:[0-9]+:"#, options: .regularExpression) == nil, "checkdoc warnings:\n\(run.output)")
+        #expect(!run.output.contains("Warning"), "checkdoc warnings:\n\(run.output)")
     }
 
     @Test("cascade.el byte-compiles without warnings",
