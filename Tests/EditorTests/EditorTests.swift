@@ -91,6 +91,7 @@ struct EditorTests {
             "an automatic suggestion shows as ghost text",
             "vim.lsp.inline_completion.get() accepts it: the buffer holds the function with its body",
             "the accepted function passes its checks in python3",
+            "the server's code action writes a function body from its docstring (vim.lsp.buf.code_action)",
             "no deprecated Neovim API was called",
         ] {
             #expect(run.output.contains("ok - \(name)"), "\(name):\n\(run.output)")

@@ -1,7 +1,8 @@
 -- Neovim 0.12 with no plugin: the README's setup (vim.lsp.config, vim.lsp.enable,
 -- vim.lsp.inline_completion.enable) against a real `cascade lsp`. An automatic request
 -- shows the suggestion as ghost text, vim.lsp.inline_completion.get() accepts it, and
--- the function it completes passes its checks in python3.
+-- the function it completes passes its checks in python3; the server's code action
+-- writes another function's body from its docstring.
 --
 --   CASCADE_TEST_CMD='/path/to/cascade lsp' CASCADE_TEST_CONFIG=passing.json \
 --   nvim --headless -u NONE -i NONE -c 'luafile editors/nvim/tests/builtin.lua'
@@ -113,8 +114,30 @@ co = coroutine.create(function()
     check(vim.v.shell_error == 0 and output:find('checks passed', 1, true), 'python3 says:\n' .. output)
   end)
 
+  case("the server's code action writes a function body from its docstring (vim.lsp.buf.code_action)", function()
+    vim.cmd('stopinsert')
+    local other = dir .. '/scale.py'
+    vim.fn.writefile({ 'def scale(values, factor):', '    """Return each value multiplied by factor."""' }, other)
+    vim.cmd('edit ' .. vim.fn.fnameescape(other))
+    wait_until('the server to attach', function()
+      return #vim.lsp.get_clients({ bufnr = 0, name = 'cascade' }) > 0
+    end)
+    vim.api.nvim_win_set_cursor(0, { 1, 0 })
+    local titles = {}
+    vim.lsp.buf.code_action({
+      apply = true,
+      filter = function(action)
+        table.insert(titles, action.title)
+        return action.title == 'Generate function from docstring'
+      end,
+    })
+    wait_until('the generated body', function()
+      return buffer_text():find('return [value * factor for value in values]', 1, true) ~= nil
+    end)
+    check(vim.tbl_contains(titles, 'Generate function from docstring'), 'the action offered: ' .. vim.inspect(titles))
+  end)
+
   t.no_deprecated_case()
-  vim.cmd('stopinsert')
   for _, client in ipairs(vim.lsp.get_clients({ name = 'cascade' })) do client:stop() end
   t.finish()
 end)
