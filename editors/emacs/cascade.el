@@ -19,14 +19,17 @@
 ;; larger model.  Each suggestion arrives with what it cost and how many
 ;; tests it passed.
 ;;
-;; This package shows the suggestion as ghost text with a badge such as
-;; "✓ 12/12 tests · small · $0.00003 · saved 84%" (or "? unverified" in
-;; the warning face).  The first candidate shows as soon as it is
-;; written, marked "testing… · small" until the verdict replaces the
-;; mark.  It lets you accept, cycle or dismiss the suggestion with a
-;; transient keymap, shows the cascade's progress in the mode line, and
-;; can write a function body from its docstring, insert the validating
-;; tests, and show the session's spending.
+;; This package shows the suggestion as ghost text with the server's
+;; badge, such as "✓ 12/12 tests · small · $0.00003 · ~85% cheaper than
+;; the last tier alone" (or "? unverified · 3/12 tests · …" in the
+;; warning face, and a loss as "… 102% dearer than medium alone").
+;; The first candidate shows as soon as it is written, marked
+;; "testing… · small" until the verdict replaces the mark.  It lets you
+;; accept, cycle or dismiss the suggestion with a transient keymap,
+;; shows the cascade's progress and the session's totals in the mode
+;; line, and, in Python and JavaScript, can write a function body from
+;; its docstring, insert the validating tests, and show the session's
+;; spending.
 ;;
 ;; It talks to the server with the built-in `jsonrpc' library, the way
 ;; eglot does; neither eglot nor lsp-mode is needed.
@@ -105,6 +108,9 @@ nil means suggestions come only when asked for with `cascade-trigger'."
 (defface cascade-badge-warning-face '((t :inherit warning))
   "Face of the badge of an unverified suggestion.")
 
+(defface cascade-badge-dearer-face '((t :inherit warning))
+  "Face of a passed badge that cost more than its last tier alone.")
+
 (defface cascade-badge-error-face '((t :inherit error))
   "Face of the badge of a failed or cancelled cascade.")
 
@@ -114,7 +120,9 @@ nil means suggestions come only when asked for with `cascade-trigger'."
   ((root :initarg :root :reader cascade-connection-root
          :documentation "The project root this server serves.")
    (capabilities :initform nil :accessor cascade-connection-capabilities
-                 :documentation "The server's capabilities."))
+                 :documentation "The server's capabilities.")
+   (session :initform nil :accessor cascade-connection-session
+            :documentation "The session's totals, as the last `cascade/report' gave them."))
   :documentation "A connection to one `cascade lsp' process.")
 
 (defvar cascade--connections (make-hash-table :test #'equal)
@@ -126,9 +134,6 @@ Cleared when a new request starts.")
 
 (defvar cascade--progress nil
   "The message of the cascade running now, or nil.")
-
-(defvar cascade--session (list :spent 0.0 :baseline 0.0 :seen nil)
-  "Totals of the reports seen in this session.")
 
 (defvar cascade--token-counter 0
   "Counter for work done progress tokens.")
@@ -159,9 +164,6 @@ Cleared when a new request starts.")
 (defvar-local cascade--verdict-shown nil
   "Non-nil when the verdict shown came as a `cascade/suggestion'.
 The answer that follows it is then taken without drawing again.")
-
-(defvar cascade--verdict-badges (make-hash-table :test #'equal)
-  "Report id -> the badge (:text :severity) the server sent with its verdict.")
 
 (defvar-local cascade--idle-timer nil
   "The timer of an automatic request.")
@@ -210,68 +212,57 @@ The answer that follows it is then taken without drawing again.")
           (setq text (replace-regexp-in-string "\\.?0+\\'" "" text)))
         (concat "$" text)))))
 
-(defun cascade--answering-tier (report)
-  "The tier of REPORT that answered, else the last one that ran."
-  (let ((tiers (append (plist-get report :tiers) nil))
-        (accepted (plist-get report :acceptedTier)))
-    (or (cl-find accepted tiers
-                 :key (lambda (tier) (plist-get tier :name)) :test #'equal)
-        (car (last tiers)))))
-
-(defun cascade--saved-percent (report)
-  "The share of REPORT's baseline cost not spent, in whole percent, or nil."
-  (let ((base (or (plist-get report :baselineCostUSD) 0))
-        (spent (or (plist-get report :totalCostUSD) 0)))
-    (when (> base 0)
-      (round (* 100 (max 0 (- 1 (/ (float spent) base))))))))
-
-(defun cascade-badge (report)
-  "The badge for REPORT, a CascadeReport plist, as a propertized string."
-  (let* ((status (or (plist-get report :status) "unknown"))
-         (tier (cascade--answering-tier report))
-         (tier-name (or (plist-get report :acceptedTier)
-                        (plist-get tier :name)))
-         (saved (cascade--saved-percent report))
-         (face 'cascade-badge-face)
-         (parts nil))
-    (pcase status
-      ("passed"
-       (push (if tier
-                 (format "✓ %d/%d" (or (plist-get tier :bestPassed) 0)
-                         (or (plist-get tier :tests) 0))
-               "✓")
-             parts))
-      ("cached" (push "✓ cached" parts))
-      ("unverified" (push "unverified" parts)
-       (setq face 'cascade-badge-warning-face))
-      (_ (push status parts) (setq face 'cascade-badge-error-face)))
-    (when (stringp tier-name) (push tier-name parts))
-    (push (cascade--format-usd (plist-get report :totalCostUSD)) parts)
-    (when (and saved (> saved 0))
-      (push (format "saved %s%d%%"
-                    (if (eq (plist-get report :baselineIsEstimate) t) "~" "")
-                    saved)
-            parts))
-    (propertize (string-join (nreverse parts) " · ") 'face face)))
+;; The badge's text is the server's (`data.badge' of an item, `badge' of a
+;; `cascade/suggestion'); the client only picks its face.
 
 (defun cascade--severity-face (severity)
-  "The face of a server badge of SEVERITY."
+  "The face of a badge of SEVERITY, as the server names it."
   (pcase severity
     ("info" 'cascade-badge-testing-face)
     ("warning" 'cascade-badge-warning-face)
     ("error" 'cascade-badge-error-face)
     (_ 'cascade-badge-face)))
 
-(defun cascade-server-badge (badge report)
-  "BADGE, as the server sent it (:text :severity), as a propertized string.
-The saving in REPORT, a CascadeReport plist or nil, is appended."
-  (let* ((text (plist-get badge :text))
-         (saved (and report (cascade--saved-percent report))))
-    (when (and saved (> saved 0) (not (string-search "saved" text)))
-      (setq text (format "%s · saved %s%d%%" text
-                         (if (eq (plist-get report :baselineIsEstimate) t) "~" "")
-                         saved)))
-    (propertize text 'face (cascade--severity-face (plist-get badge :severity)))))
+(defun cascade--loss-p (report)
+  "Non-nil when REPORT cost more than its last tier alone would have."
+  (let ((spent (plist-get report :totalCostUSD))
+        (baseline (plist-get report :baselineCostUSD)))
+    (and (numberp spent) (numberp baseline) (> baseline 0) (> spent baseline))))
+
+(defun cascade--fallback-badge (report)
+  "A minimal badge (:text :severity) for REPORT, from a server that sends none.
+Only what the report says outright: \"✓ passed · small · $0.00003\"."
+  (if (null report)
+      (list :text "no report" :severity "warning")
+    (let* ((status (or (plist-get report :status) "unknown"))
+           (tier (plist-get report :acceptedTier))
+           (cost (plist-get report :totalCostUSD)))
+      (list :text (string-join
+                   (delq nil (list (pcase status
+                                     ("passed" "✓ passed")
+                                     ("cached" "✓ cached")
+                                     ("unverified" "? unverified")
+                                     (_ status))
+                                   (and (stringp tier) tier)
+                                   (and (numberp cost) (cascade--format-usd cost))))
+                   " · ")
+            :severity (pcase status
+                        ((or "passed" "cached") "ok")
+                        ("unverified" "warning")
+                        (_ "error"))))))
+
+(defun cascade-badge-string (badge &optional report)
+  "BADGE (:text :severity), as the server sent it, as a propertized string.
+Its face is its severity's; a passed badge whose REPORT cost more than
+the last tier alone uses `cascade-badge-dearer-face'.  Without BADGE,
+the minimal badge `cascade--fallback-badge' builds from REPORT."
+  (let* ((badge (if (stringp (plist-get badge :text))
+                    badge
+                  (cascade--fallback-badge report)))
+         (face (cascade--severity-face (plist-get badge :severity))))
+    (when (and (eq face 'cascade-badge-face) (cascade--loss-p report))
+      (setq face 'cascade-badge-dearer-face))
+    (propertize (plist-get badge :text) 'face face)))
 
 ;;;; Positions
 
@@ -349,7 +340,7 @@ This lets the README's setup work without installing the binary."
              when (file-executable-p candidate) return candidate)))
 
 (defun cascade--server-command ()
-  "Return the command line that starts the server."
+  "Return the command line to start the server with."
   (append (cons (or (cascade--built-in-clone (car cascade-command))
                     (car cascade-command))
                 (cdr cascade-command))
@@ -357,7 +348,7 @@ This lets the README's setup work without installing the binary."
             (list "--config" (expand-file-name cascade-config-file)))))
 
 (defun cascade--handle-notification (conn method params)
-  "Handle the server's notification METHOD with PARAMS."
+  "Handle METHOD, a notification from CONN's server, with PARAMS."
   (pcase method
     ('$/progress
      (let ((value (plist-get params :value)))
@@ -367,12 +358,13 @@ This lets the README's setup work without installing the binary."
                    cascade--progress)))
        (force-mode-line-update t)))
     ('cascade/report
-     (cascade--count-report (plist-get params :report))
+     (when-let ((session (plist-get params :session)))
+       (setf (cascade-connection-session conn) session))
      (force-mode-line-update t))
     ('cascade/suggestion
      (cascade--on-suggestion conn params))
     ('window/showMessage
-     (message "cascade: %s" (plist-get params :message)))
+     (message "Cascade: %s" (plist-get params :message)))
     (_ nil)))
 
 (defun cascade--handle-request (_conn method params)
@@ -406,7 +398,7 @@ This lets the README's setup work without installing the binary."
   (let* ((command (cascade--server-command))
          (name (format "cascade %s" (abbreviate-file-name root))))
     (unless (or (executable-find (car command)) (file-executable-p (car command)))
-      (user-error "cascade: cannot run `%s': not on `exec-path'; install it or set `cascade-command'"
+      (user-error "Cascade: cannot run `%s': not on `exec-path'; install it or set `cascade-command'"
                   (car command)))
     (let* ((default-directory root)
            (process-environment (cons "NO_COLOR=1" process-environment))
@@ -465,7 +457,7 @@ When the server dies instead, signal a `user-error' with its last words."
      (accept-process-output nil 0.1)
      (let ((said (cascade--stderr-tail conn)))
        (setq cascade-last-error
-             (format "cascade: the server did not start (%s)%s"
+             (format "Cascade: the server did not start (%s)%s"
                      (if (jsonrpc-running-p conn)
                          (alist-get 'jsonrpc-error-message (cdr err))
                        (cascade--exit-description conn))
@@ -535,11 +527,11 @@ When the server dies instead, signal a `user-error' with its last words."
   "Describe the failure of WHAT on CONN, given the error CODE and MESSAGE."
   (if (or (eql code -1) (not (jsonrpc-running-p conn)))
       (let ((said (cascade--stderr-tail conn)))
-        (format "cascade: the server %s during %s%s; the next request starts it again (see buffer *%s stderr*)"
+        (format "Cascade: the server %s during %s%s; the next request starts it again (see buffer *%s stderr*)"
                 (cascade--exit-description conn) what
                 (if said (concat ": " said) "")
                 (jsonrpc-name conn)))
-    (format "cascade: %s failed: %s" what message)))
+    (format "Cascade: %s failed: %s" what message)))
 
 (defun cascade--cancel-pending ()
   "Cancel the request in flight in this buffer, if any."
@@ -589,25 +581,41 @@ When the server dies instead, signal a `user-error' with its last words."
 
 ;;;; Suggestions
 
-(defun cascade--count-report (report)
-  "Add REPORT's cost to the session totals, once per report id."
-  (let ((id (plist-get report :id)))
-    (when (and id (not (member id (plist-get cascade--session :seen))))
-      (setq cascade--session
-            (list :spent (+ (plist-get cascade--session :spent)
-                            (or (plist-get report :totalCostUSD) 0))
-                  :baseline (+ (plist-get cascade--session :baseline)
-                               (or (plist-get report :baselineCostUSD) 0))
-                  :seen (cons id (plist-get cascade--session :seen)))))))
-
 (defun cascade--item-text (item)
-  "Return the text ITEM inserts."
+  "Return the text of ITEM, its `insertText'."
   (let ((text (plist-get item :insertText)))
     (if (stringp text) text (or (plist-get text :value) ""))))
 
 (defun cascade--item-report (item)
   "The CascadeReport of ITEM, or nil."
   (plist-get (plist-get item :data) :cascade))
+
+(defun cascade--ghost-lines (text typed before line)
+  "The ghost text still to show of TEXT, a suggestion, as a list of lines.
+TYPED is the buffer from the start of the region TEXT replaces to the
+end of LINE, the line point is on; BEFORE is the buffer from that start
+to the beginning of LINE, or nil when the region starts on LINE.  Nil
+when the buffer contradicts TEXT or nothing is left to show.  A blank
+LINE (auto-indent) is compared without it, and its indent is not shown
+twice."
+  (let ((strip 0) ghost)
+    (cond
+     ((string-prefix-p typed text)
+      (setq ghost (substring text (length typed))))
+     ((and before (string-match-p "\\`[ \t]*\\'" line)
+           (string-prefix-p before text))
+      (setq ghost (substring text (length before))
+            strip (length line))))
+    (when (and ghost (not (member ghost '("" "\n"))))
+      (let ((lines (split-string ghost "\n")))
+        (when (and (cdr lines) (equal (car (last lines)) ""))
+          (setq lines (butlast lines)))
+        (when (> strip 0)
+          (let* ((first (car lines))
+                 (lead (progn (string-match "\\`[ \t]*" first)
+                              (match-end 0))))
+            (setcar lines (substring first (min strip lead)))))
+        lines))))
 
 (defun cascade--plan (index)
   "What accepting item INDEX would do now, or nil if the buffer contradicts it.
@@ -625,30 +633,14 @@ A plist with :item, :text, :start, :end (the region it replaces) and
                (or (> end bol) (= start end)
                    (and (= end bol) (= eol bol) (= start bol))))
       (let* ((text (cascade--item-text item))
-             (typed (buffer-substring-no-properties start eol))
-             (line (buffer-substring-no-properties bol eol))
-             (strip 0)
-             ghost)
-        (cond
-         ((string-prefix-p typed text)
-          (setq ghost (substring text (length typed))))
-         ((and (string-match-p "\\`[ \t]*\\'" line) (>= bol start))
-          ;; A blank, auto-indented line: compare without it.
-          (let ((before (buffer-substring-no-properties start bol)))
-            (when (string-prefix-p before text)
-              (setq ghost (substring text (length before))
-                    strip (length line))))))
-        (when (and ghost (not (member ghost '("" "\n"))))
-          (let ((lines (split-string ghost "\n")))
-            (when (and (cdr lines) (equal (car (last lines)) ""))
-              (setq lines (butlast lines)))
-            (when (> strip 0)
-              (let* ((first (car lines))
-                     (lead (progn (string-match "\\`[ \t]*" first)
-                                  (match-end 0))))
-                (setcar lines (substring first (min strip lead)))))
-            (list :item item :text text :start start :end (max end eol)
-                  :lines lines)))))))
+             (lines (cascade--ghost-lines
+                     text
+                     (buffer-substring-no-properties start eol)
+                     (and (>= bol start) (buffer-substring-no-properties start bol))
+                     (buffer-substring-no-properties bol eol))))
+        (when lines
+          (list :item item :text text :start start :end (max end eol)
+                :lines lines))))))
 
 (defun cascade--clear-overlay ()
   "Remove the ghost text."
@@ -656,16 +648,17 @@ A plist with :item, :text, :start, :end (the region it replaces) and
     (delete-overlay cascade--overlay))
   (setq cascade--overlay nil))
 
+(defun cascade--item-server-badge (item)
+  "The badge the server sent for ITEM, or nil.
+The `cascade/suggestion' badge (testing mark or verdict) it was drawn
+with, else the answer's `data.badge'."
+  (or (plist-get item :cascade-badge)
+      (plist-get (plist-get item :data) :badge)))
+
 (defun cascade--item-badge (item)
-  "The badge of ITEM: the server's testing mark or verdict, else its report's."
-  (let* ((report (cascade--item-report item))
-         (server (or (plist-get item :cascade-badge)
-                     (and (plist-get report :id)
-                          (gethash (plist-get report :id) cascade--verdict-badges)))))
-    (cond
-     ((stringp (plist-get server :text)) (cascade-server-badge server report))
-     (report (cascade-badge report))
-     (t (propertize "no report" 'face 'cascade-badge-warning-face)))))
+  "The badge of ITEM as drawn: the server's, in the face of its severity."
+  (cascade-badge-string (cascade--item-server-badge item)
+                        (cascade--item-report item)))
 
 (defun cascade--show (plan)
   "Draw PLAN: ghost text after the line, the badge, the rest below."
@@ -735,7 +728,8 @@ A plist with :item, :text, :start, :end (the region it replaces) and
   (setq cascade--markers nil))
 
 (defun cascade--place (items)
-  "Make ITEMS the suggestions, each with markers around the text it replaces."
+  "Make ITEMS the suggestions.
+Each gets markers around the region it would replace."
   (cascade--hide)
   (setq cascade--items items
         cascade--index 0
@@ -775,16 +769,16 @@ is not that verdict."
                        nil)))
     (if (null items)
         (progn (cascade--hide)
-               (when (= kind 1) (message "cascade: no suggestion here")))
-      (cascade--count-report (cascade--item-report (car items)))
+               (when (= kind 1) (message "Cascade: no suggestion here")))
       (unless (cascade--adopt-answer items)
         (cascade-dismiss)
         (cascade--place items)
         (cascade--render)))))
 
 (defun cascade--awaiting-buffer (conn params)
-  "The buffer whose request in flight PARAMS, a `cascade/suggestion', is about.
-Nil for another request's (a stale id, or another document)."
+  "The buffer whose request in flight CONN's PARAMS are news of.
+PARAMS is a `cascade/suggestion'.  Nil for another request's (a stale
+id, or another document)."
   (cl-find-if (lambda (buffer)
                 (with-current-buffer buffer
                   (and cascade--pending cascade--asked
@@ -809,8 +803,6 @@ before the answer; shown only while nothing moved since the request."
             (report (plist-get params :report))
             (badge (plist-get params :badge))
             (item (plist-get params :item)))
-        (when (and (not testing) badge (plist-get report :id))
-          (puthash (plist-get report :id) badge cascade--verdict-badges))
         (when (cascade--where-asked-p)
           (cond
            (item
@@ -872,7 +864,7 @@ cascade, 2 (automatic) may answer from the cache."
          (with-current-buffer buffer
            (when (= generation cascade--generation)
              (setq cascade--pending nil)
-             (cascade--error "cascade: no answer after %s s; see `cascade-request-timeout'"
+             (cascade--error "Cascade: no answer after %s s; see `cascade-request-timeout'"
                              cascade-request-timeout))))))
     (setq cascade--pending
           (cons conn (ignore-errors (jsonrpc--next-request-id conn)))
@@ -881,7 +873,7 @@ cascade, 2 (automatic) may answer from the cache."
                 :uri (cascade--uri)))))
 
 (defun cascade--hide ()
-  "Take the suggestion off the screen; a request in flight goes on."
+  "Take the suggestion off the screen, leaving a request in flight running."
   (cascade--clear-overlay)
   (cascade--forget-markers)
   (setq cascade--items nil
@@ -940,72 +932,60 @@ Returns non-nil when a suggestion was inserted."
                                          :arguments (vector (list :id (plist-get report :id))))))))
         t))))
 
-(defun cascade--enclosing-def ()
-  "The 0-based line and name of the Python def at or above point, or nil."
-  (save-excursion
-    (end-of-line)
-    (when (re-search-backward
-           "^[ \t]*\\(?:async[ \t]+\\)?def[ \t]+\\([[:alnum:]_]+\\)" nil t)
-      (cons (1- (line-number-at-pos nil t)) (match-string-no-properties 1)))))
-
-(defun cascade--run-edit-command (command what make-argument)
+(defun cascade--run-edit-command (command what)
   "Run the server's COMMAND (described as WHAT) for the function at point.
-MAKE-ARGUMENT is called with the URI, the def's 0-based line and the
-function's name, and returns the command's argument object.  The
-server edits the buffer through `workspace/applyEdit'."
-  (let ((def (cascade--enclosing-def)))
-    (unless def
-      (user-error "cascade: %s: put point in a function (no def at or above it)" what))
-    (let* ((conn (cascade--connection))
-           (buffer (current-buffer))
-           (token (format "cascade-el-%d" (cl-incf cascade--token-counter))))
-      (setq cascade-last-error nil)
-      (cascade--sync conn)
-      (jsonrpc-async-request
-       conn :workspace/executeCommand
-       (list :command command
-             :arguments (vector (funcall make-argument (cascade--uri) (car def) (cdr def)))
-             :workDoneToken token)
-       :timeout cascade-request-timeout
-       :success-fn
-       (lambda (result)
-         (setq cascade--progress nil)
-         (cond
-          ;; A server may answer with the edit instead of workspace/applyEdit.
-          ((and (listp result) (or (plist-get result :changes)
-                                   (plist-get result :documentChanges)))
-           (when (buffer-live-p buffer)
-             (with-current-buffer buffer
-               (cascade--apply-workspace-edit result))))
-          ((and (listp result) (eq (plist-get result :applied) :json-false))
-           (let ((report (plist-get result :report)))
-             (cascade--error "cascade: %s found nothing usable%s" what
-                             (if report
-                                 (format " (%s%s)" (cascade-badge report)
-                                         (if (stringp (plist-get report :reason))
-                                             (concat "; " (plist-get report :reason))
-                                           ""))
-                               "")))))
-         (force-mode-line-update t))
-       :error-fn
-       (jsonrpc-lambda (&key code message &allow-other-keys)
-         (cascade--error "%s" (cascade--request-error-text conn what code message)))
-       :timeout-fn
-       (lambda () (cascade--error "cascade: %s got no answer in time" what))))))
+The server gets the buffer's URI and point's 0-based line, finds the
+function there with its own language support (Python, JavaScript), and
+edits the buffer through `workspace/applyEdit'."
+  (let* ((conn (cascade--connection))
+         (buffer (current-buffer))
+         (line (1- (line-number-at-pos nil t)))
+         (token (format "cascade-el-%d" (cl-incf cascade--token-counter))))
+    (setq cascade-last-error nil)
+    (cascade--sync conn)
+    (jsonrpc-async-request
+     conn :workspace/executeCommand
+     (list :command command
+           :arguments (vector (list :uri (cascade--uri) :line line))
+           :workDoneToken token)
+     :timeout cascade-request-timeout
+     :success-fn
+     (lambda (result)
+       (setq cascade--progress nil)
+       (cond
+        ;; A server may answer with the edit instead of workspace/applyEdit.
+        ((and (listp result) (or (plist-get result :changes)
+                                 (plist-get result :documentChanges)))
+         (when (buffer-live-p buffer)
+           (with-current-buffer buffer
+             (cascade--apply-workspace-edit result))))
+        ((and (listp result) (eq (plist-get result :applied) :json-false))
+         (let ((report (plist-get result :report)))
+           (cascade--error "Cascade: %s found nothing usable%s" what
+                           (if report
+                               (format " (%s%s)"
+                                       (cascade-badge-string (plist-get result :badge) report)
+                                       (if (stringp (plist-get report :reason))
+                                           (concat "; " (plist-get report :reason))
+                                         ""))
+                             "")))))
+       (force-mode-line-update t))
+     :error-fn
+     (jsonrpc-lambda (&key code message &allow-other-keys)
+       (cascade--error "%s" (cascade--request-error-text conn what code message)))
+     :timeout-fn
+     (lambda () (cascade--error "Cascade: %s got no answer in time" what)))))
 
 (defun cascade-generate-from-docstring ()
   "Write the body of the function at point from its signature and docstring."
   (interactive)
   (cascade--run-edit-command "cascade.generateFromDocstring"
-                             "generate from docstring"
-                             (lambda (uri line _name) (list :uri uri :line line))))
+                             "generate from docstring"))
 
 (defun cascade-insert-tests ()
-  "Insert the tests that validated the function at point."
+  "Insert the function at point's validating assertions, in a test function."
   (interactive)
-  (cascade--run-edit-command "cascade.insertTests" "insert tests"
-                             (lambda (uri _line name)
-                               (list :uri uri :entryPoint name))))
+  (cascade--run-edit-command "cascade.insertTests" "insert tests"))
 
 (defun cascade--ledger-text (ledger)
   "LEDGER, the answer to `cascade/ledger', as text."
@@ -1018,10 +998,12 @@ server edits the buffer through `workspace/applyEdit'."
      (funcall row "requests" (or (plist-get ledger :requests) 0))
      (funcall row "spent" (cascade--format-usd (plist-get ledger :spentUSD)))
      (funcall row "baseline" (cascade--format-usd base))
-     (funcall row "saved" (concat (cascade--format-usd saved)
-                                  (if (> base 0)
-                                      (format " (%d%%)" (round (* 100 (/ (float saved) base))))
-                                    "")))
+     ;; A loss shows as a loss: escalating can cost more than the last tier alone.
+     (funcall row (if (< saved 0) "lost" "saved")
+              (concat (cascade--format-usd (abs saved))
+                      (if (> base 0)
+                          (format " (%d%%)" (round (* 100 (/ (abs (float saved)) base))))
+                        "")))
      (if by-tier
          (concat
           "\nby tier\n"
@@ -1050,7 +1032,7 @@ Returns the text shown."
                      (jsonrpc-request conn :cascade/ledger (make-hash-table)
                                       :timeout 30)
                    (jsonrpc-error
-                    (cascade--error "cascade: the ledger request failed: %s"
+                    (cascade--error "Cascade: the ledger request failed: %s"
                                     (alist-get 'jsonrpc-error-message (cdr err)))
                     nil)))
          (text (and ledger (cascade--ledger-text ledger))))
@@ -1078,19 +1060,29 @@ is the report's status."
             :state (or (plist-get item :cascade-state)
                        (plist-get report :status))))))
 
+(defun cascade--describe-session (session)
+  "SESSION's totals, as `cascade/report' sends them, in a few words.
+\"$0.0041 · 71% cheaper\", or \"$0.0056 · 12% dearer\" for a loss."
+  (let* ((spent (or (plist-get session :spentUSD) 0))
+         (baseline (or (plist-get session :baselineUSD) 0))
+         (saved (or (plist-get session :savedUSD) (- baseline spent)))
+         (percent (if (> baseline 0) (round (* 100 (/ (abs (float saved)) baseline))) 0)))
+    (concat (cascade--format-usd spent)
+            (if (> percent 0)
+                (format " · %d%% %s" percent (if (> saved 0) "cheaper" "dearer"))
+              ""))))
+
 (defun cascade-mode-line-string ()
-  "Return the progress of a running cascade, else the session's spending."
-  (cond
-   (cascade--progress (format " Cascade[%s]" cascade--progress))
-   (cascade-last-error " Cascade[✗]")
-   ((null (plist-get cascade--session :seen)) " Cascade")
-   (t (let ((spent (plist-get cascade--session :spent))
-            (base (plist-get cascade--session :baseline)))
-        (concat " Cascade[" (cascade--format-usd spent)
-                (if (> base 0)
-                    (format " saved %d%%" (round (* 100 (max 0 (- 1 (/ spent base))))))
-                  "")
-                "]")))))
+  "Return the progress of a running cascade, else the session's spending.
+The spending is the session's totals as the buffer's server last sent
+them (`cascade/report')."
+  (let ((session (and cascade--doc-connection
+                      (cascade-connection-session cascade--doc-connection))))
+    (cond
+     (cascade--progress (format " Cascade[%s]" cascade--progress))
+     (cascade-last-error " Cascade[✗]")
+     ((null session) " Cascade")
+     (t (concat " Cascade[" (cascade--describe-session session) "]")))))
 
 ;;;; The minor mode
 

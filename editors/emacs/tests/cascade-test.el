@@ -39,7 +39,19 @@
           "def scale(values, factor):\n"
           "    \"\"\"Return each value multiplied by factor.\"\"\"\n"
           "    \n")
-  "The Python file every test opens.")
+  "The Python file most tests open.")
+
+(defconst cascade-test--javascript
+  (concat "/**\n"
+          " * Return the sum of a and b.\n"
+          " * @param {number} a\n"
+          " * @param {number} b\n"
+          " * @returns {number}\n"
+          " */\n"
+          "function add(a, b) {\n"
+          "  \n"
+          "}\n")
+  "The JavaScript file the JavaScript tests open.")
 
 (defun cascade-test--wait-for (what predicate)
   "Process events until PREDICATE holds; fail naming WHAT after the timeout."
@@ -50,24 +62,31 @@
       (ert-fail (format "timed out after %.0f s waiting for %s"
                         cascade-test--timeout what)))))
 
-(defmacro cascade-test--in-project (name config &rest body)
-  "Run BODY in a fresh copy of the test file in project NAME using CONFIG."
-  (declare (indent 2))
+(defmacro cascade-test--in-file (name config file source mode &rest body)
+  "Run BODY in a fresh FILE holding SOURCE in project NAME, using CONFIG.
+The file must open in MODE."
+  (declare (indent 5))
   `(let* ((dir (file-name-as-directory (expand-file-name ,name cascade-test--work)))
-          (file (expand-file-name "calc.py" dir))
+          (file (expand-file-name ,file dir))
           (cascade-command (split-string (getenv "CASCADE_TEST_CMD")))
           (cascade-config-file ,config))
      (make-directory dir t)
      (with-temp-file (expand-file-name "pyproject.toml" dir))
-     (with-temp-file file (insert cascade-test--source))
+     (with-temp-file file (insert ,source))
      (let ((buffer (find-file-noselect file)))
        (unwind-protect
            (with-current-buffer buffer
-             (should (derived-mode-p 'python-mode))
+             (should (derived-mode-p ,mode))
              (cascade-mode 1)
              ,@body)
          (with-current-buffer buffer (set-buffer-modified-p nil))
          (kill-buffer buffer)))))
+
+(defmacro cascade-test--in-project (name config &rest body)
+  "Run BODY in a fresh copy of the Python test file in project NAME using CONFIG."
+  (declare (indent 2))
+  `(cascade-test--in-file ,name ,config "calc.py" cascade-test--source 'python-mode
+     ,@body))
 
 (defun cascade-test--goto-line-end (line)
   "Move to the end of LINE (1-based)."
@@ -129,28 +148,6 @@ LINE is the 0-based line it replaces."
   (or (getenv name)
       (ert-fail (format "%s is not set" name))))
 
-(ert-deftest cascade-test-badge-format ()
-  "The badges read like the design's example, the server's with the saving."
-  (let ((report '(:status "passed" :acceptedTier "small"
-                          :tiers [(:name "small" :tests 12 :bestPassed 12)]
-                          :totalCostUSD 0.0000305 :baselineCostUSD 0.00019)))
-    (should (equal (substring-no-properties (cascade-badge report))
-                   "✓ 12/12 · small · $0.00003 · saved 84%")))
-  (let ((badge (cascade-badge '(:status "unverified" :acceptedTier "medium"
-                                        :tiers [] :totalCostUSD 0.0004))))
-    (should (string-prefix-p "unverified" badge))
-    (should (eq (get-text-property 0 'face badge) 'cascade-badge-warning-face)))
-  ;; The server's badge, with the saving added, and its severity's face.
-  (let ((badge (cascade-server-badge
-                '(:text "✓ 12/12 tests · small · $0.00003" :severity "ok")
-                '(:status "passed" :totalCostUSD 0.0000305 :baselineCostUSD 0.00019))))
-    (should (equal (substring-no-properties badge)
-                   "✓ 12/12 tests · small · $0.00003 · saved 84%"))
-    (should (eq (get-text-property 0 'face badge) 'cascade-badge-face)))
-  (let ((mark (cascade-server-badge '(:text "testing… · small" :severity "info") nil)))
-    (should (equal (substring-no-properties mark) "testing… · small"))
-    (should (eq (get-text-property 0 'face mark) 'cascade-badge-testing-face))))
-
 (ert-deftest cascade-test-suggest-and-accept ()
   "A suggestion appears with text and badge, and accepting inserts it."
   (cascade-test--in-project "main" (cascade-test--config "CASCADE_TEST_CONFIG")
@@ -164,10 +161,20 @@ LINE is the 0-based line it replaces."
       (should (plist-get report :id))
       (should (equal (plist-get suggestion :state) (plist-get report :status)))
       (should (string-match-p (regexp-quote cascade-test--expect) ghost))
+      ;; The badge is the server's text, drawn as it is.
+      (let ((badge (plist-get (cascade--item-server-badge
+                               (plist-get cascade--shown :item))
+                              :text)))
+        (should (stringp badge))
+        (should (string-match-p (concat "   " (regexp-quote badge)) ghost)))
       (when (equal (plist-get report :status) "passed")
         (should (string-match-p "   ✓ [0-9]+/[0-9]+ tests · small · \\$" ghost))
+        (should (string-match-p "% cheaper than .+ alone" ghost))
+        (should-not (string-match-p "saved" ghost))
         (should (eq (cascade-test--face-after "   " ghost) 'cascade-badge-face)))
-      (should (string-match-p "\\$" (cascade-mode-line-string)))
+      ;; The session's totals come from `cascade/report'.
+      (should (string-match-p "\\` Cascade\\[\\$[0-9.]+ · [0-9]+% cheaper\\]\\'"
+                              (cascade-mode-line-string)))
       (cascade-next)
       (should (cascade-current-suggestion))
       (let ((accepted (plist-get (cascade-current-suggestion) :text)))
@@ -361,9 +368,71 @@ answers, so the request is certainly in flight when the server dies."
       (should (equal (plist-get (plist-get suggestion :report) :status)
                      "unverified"))
       (should (string-match-p "unverified" ghost))
+      ;; Both tiers ran: it cost more than the last tier alone, shown as a loss.
+      (should (string-match-p "\\(% dearer\\|no cheaper\\) than medium alone" ghost))
       (should (eq (get-text-property (string-match "unverified" ghost) 'face ghost)
                   'cascade-badge-warning-face)))
     (cascade-dismiss)))
+
+(defun cascade-test--node-runs (call)
+  "Run the buffer's JavaScript and then CALL in node.
+Return t when it exits 0, the output when it fails, and `no-node'
+when node is not installed."
+  (if (not (executable-find "node"))
+      'no-node
+    (let ((program (concat (buffer-string) "\n" call "\n")))
+      (with-temp-buffer
+        (if (eql 0 (call-process "node" nil t nil "-e" program))
+            t
+          (buffer-string))))))
+
+(ert-deftest cascade-test-javascript-suggestion ()
+  "A JavaScript suggestion shows with its badge and is accepted."
+  (cascade-test--in-file "javascript-suggestion" (cascade-test--config "CASCADE_TEST_CONFIG")
+      "calc.js" cascade-test--javascript 'js-mode
+    (cascade-test--goto-line-end 8)
+    (cascade-trigger)
+    (let* ((suggestion (cascade-test--wait-suggestion))
+           (ghost (cascade-test--ghost)))
+      (should (equal (plist-get suggestion :text) "  return a + b;\n"))
+      (should (equal (plist-get (plist-get suggestion :report) :language) "javascript"))
+      (should (string-match-p "return a \\+ b;   ✓ " ghost))
+      (should (eq (cascade-test--face-after "   " ghost) 'cascade-badge-face))
+      (should (cascade-accept))
+      (should (string-match-p (regexp-quote "function add(a, b) {\n  return a + b;\n}")
+                              (buffer-string))))))
+
+(ert-deftest cascade-test-javascript-generate-and-tests ()
+  "In a JavaScript file the server finds the function from point's line.
+Generating writes the body, inserting tests adds a JavaScript test
+function, and node runs it against the body."
+  (cascade-test--in-file "javascript" (cascade-test--config "CASCADE_TEST_CONFIG")
+      "calc.js" cascade-test--javascript 'js-mode
+    (cascade-test--goto-line-end 2)     ; in the doc comment
+    (cascade-generate-from-docstring)
+    (cascade-test--wait-for
+     "the generated body"
+     (lambda () (or cascade-last-error
+                    (string-match-p (regexp-quote "function add(a, b) {\n  return a + b;\n}")
+                                    (buffer-string)))))
+    (should-not cascade-last-error)
+    (cascade-test--goto-line-end 7)
+    (cascade-insert-tests)
+    (cascade-test--wait-for
+     "the inserted tests"
+     (lambda () (or cascade-last-error
+                    (string-match-p (regexp-quote "assert.strictEqual(add(1, 2), 3);")
+                                    (buffer-string)))))
+    (should-not cascade-last-error)
+    (should (string-match-p
+             (regexp-quote (concat "}\n\nfunction test_add() {\n"
+                                   "  const assert = require('node:assert');\n"
+                                   "  assert.strictEqual(add(1, 2), 3);"))
+             (buffer-string)))
+    (let ((ran (cascade-test--node-runs "test_add();")))
+      (if (eq ran 'no-node)
+          (message "node is not installed: the generated tests were not run")
+        (should (eq ran t))))))
 
 (add-hook 'kill-emacs-hook #'cascade-shutdown-all)
 

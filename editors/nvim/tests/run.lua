@@ -11,31 +11,9 @@
 -- Prints one "ok"/"not ok" line per case and exits non-zero when any case fails.
 
 local env = vim.env
-local timeout = tonumber(env.CASCADE_TEST_TIMEOUT_MS) or 60000
+local t = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+local out, fail, check, wait_for, case = t.out, t.fail, t.check, t.wait_for, t.case
 local expect = env.CASCADE_TEST_EXPECT or 'return'
-local failures = 0
-
--- Starts on a fresh line: Neovim may have printed a message without a newline.
-local function out(line) io.stdout:write('\n' .. line .. '\n') end
-
-local function fail(message) error(message, 0) end
-local function check(condition, message) if not condition then fail(message) end end
-
---- Waits (processing events) until cond() is truthy; fails with what it waited for.
-local function wait_for(what, cond)
-  local ok = vim.wait(timeout, cond, 20)
-  if not ok then fail('timed out after ' .. timeout .. ' ms waiting for ' .. what) end
-end
-
-local function case(name, fn)
-  local ok, err = xpcall(fn, debug.traceback)
-  if ok then
-    out('ok - ' .. name)
-  else
-    failures = failures + 1
-    out('not ok - ' .. name .. ': ' .. tostring(err))
-  end
-end
 
 local function words(s)
   local list = {}
@@ -46,19 +24,6 @@ end
 if not env.CASCADE_TEST_CMD or not env.CASCADE_TEST_CONFIG then
   out('not ok - setup: set CASCADE_TEST_CMD and CASCADE_TEST_CONFIG')
   vim.cmd('cquit 2')
-end
-
-local version = vim.version()
-out(string.format('# nvim %d.%d.%d', version.major, version.minor, version.patch))
-
--- Every deprecated Neovim API the plugin calls, also the ones that do not warn yet.
-local deprecated = {}
-if vim.deprecate then
-  local original_deprecate = vim.deprecate
-  vim.deprecate = function(name, ...)
-    table.insert(deprecated, name .. '\n' .. debug.traceback('', 2))
-    return original_deprecate(name, ...)
-  end
 end
 
 vim.cmd('filetype on')
@@ -96,12 +61,13 @@ local source = {
 }
 
 local function setup(config_path)
-  cascade.setup({ cmd = words(env.CASCADE_TEST_CMD), config = config_path, filetypes = { 'python' } })
+  cascade.setup({ cmd = words(env.CASCADE_TEST_CMD), config = config_path, filetypes = { 'python', 'javascript' } })
 end
 
-local function open_at(path, line)
+local function open_at(path, line, filetype)
   vim.cmd('edit! ' .. vim.fn.fnameescape(path))
-  check(vim.bo.filetype == 'python', 'filetype is python, got ' .. vim.bo.filetype)
+  filetype = filetype or 'python'
+  check(vim.bo.filetype == filetype, 'filetype is ' .. filetype .. ', got ' .. vim.bo.filetype)
   local text = vim.api.nvim_buf_get_lines(0, line - 1, line, false)[1]
   vim.api.nvim_win_set_cursor(0, { line, #text })
 end
@@ -168,32 +134,17 @@ local function fake_verdict(id, uri, line)
   }
 end
 
+--- The badge the server sent for the suggestion shown ({ text, severity }), or nil.
+local function shown_badge()
+  local state = require('cascade.suggestion').existing(vim.api.nvim_get_current_buf())
+  return state and state.shown and require('cascade.suggestion').badge_of(state.shown.item)
+end
+
 local function draws_text()
   local texts = {}
   for i, draw in ipairs(draws) do table.insert(texts, i .. ': ' .. draw.text) end
   return table.concat(texts, '\n')
 end
-
-case('the badge reads like the design example', function()
-  local report = {
-    status = 'passed', acceptedTier = 'small', totalCostUSD = 0.0000305, baselineCostUSD = 0.00019,
-    tiers = { { name = 'small', tests = 12, bestPassed = 12 } },
-  }
-  local badge, group = ui.badge(report)
-  check(badge == '✓ 12/12 · small · $0.00003 · saved 84%', 'badge: ' .. badge)
-  check(group == 'CascadeBadge', 'group: ' .. group)
-  badge, group = ui.badge({ status = 'unverified', acceptedTier = 'medium', totalCostUSD = 0.0004, tiers = {} })
-  check(badge == 'unverified · medium · $0.0004', 'badge: ' .. badge)
-  check(group == 'CascadeBadgeWarning', 'group: ' .. group)
-  -- The server's badge comes first, with the saving added; the report's is the fallback.
-  badge, group = ui.item_badge({ text = '✓ 12/12 tests · small · $0.00003', severity = 'ok' }, report)
-  check(badge == '✓ 12/12 tests · small · $0.00003 · saved 84%', 'server badge: ' .. badge)
-  check(group == 'CascadeBadge', 'group: ' .. group)
-  badge, group = ui.item_badge({ text = 'testing… · small', severity = 'info' }, nil)
-  check(badge == 'testing… · small' and group == 'CascadeBadgeTesting', 'testing mark: ' .. badge .. ' ' .. group)
-  badge = ui.item_badge(nil, report)
-  check(badge == ui.badge(report), 'fallback: ' .. badge)
-end)
 
 local main = project('main', { ['calc.py'] = source })
 setup(env.CASCADE_TEST_CONFIG)
@@ -210,12 +161,17 @@ case('suggestion appears with its text and badge, then is accepted', function()
   check(shown:find(expect, 1, true), 'ghost text shows the suggestion: ' .. shown)
   local badge = shown:match('   (✓[^\n]*)') or shown:match('   (%?[^\n]*)')
   check(badge, 'a verdict badge is drawn: ' .. shown)
+  -- The badge is the server's text, drawn as it is: the client adds nothing.
+  local server_badge = shown_badge()
+  check(server_badge and server_badge.text == badge, 'the drawn badge is the server\'s: ' .. vim.inspect(server_badge) .. ' vs ' .. badge)
   if s.report.status == 'passed' then
     check(badge:find('^✓ %d+/%d+ tests · small · %$') ~= nil, 'passed badge reads "✓ n/m tests · tier · $": ' .. badge)
+    check(badge:find('%% cheaper than .+ alone$') ~= nil, 'the badge compares with the last tier: ' .. badge)
     check(vim.tbl_contains(groups, 'CascadeBadge'), 'badge uses CascadeBadge')
   end
   check(progress_seen > 0, 'received $/progress while the cascade ran')
-  check(cascade.statusline():find('^cascade %$'), 'statusline shows the spend: ' .. cascade.statusline())
+  -- The session's totals come from cascade/report.
+  check(cascade.statusline():find('^cascade %$[%d.]+ · %d+%% cheaper$'), 'statusline shows the spend and saving: ' .. cascade.statusline())
   vim.cmd('CascadeNext')
   check(cascade.suggestion() ~= nil, 'a suggestion is still shown after :CascadeNext')
   local accepted_text = cascade.suggestion().text
@@ -326,6 +282,66 @@ case(':CascadeGenerate writes the body, :CascadeTests inserts the tests', functi
   check(cascade.last_error() == nil, 'insert tests failed: ' .. tostring(cascade.last_error()))
 end)
 
+local javascript = {
+  '/**',
+  ' * Return the sum of a and b.',
+  ' * @param {number} a',
+  ' * @param {number} b',
+  ' * @returns {number}',
+  ' */',
+  'function add(a, b) {',
+  '  ',
+  '}',
+}
+
+--- Runs the buffer's JavaScript, then `call`, in node; true when it exits 0 (nil: no node).
+local function node_runs(call)
+  if vim.fn.executable('node') ~= 1 then return nil end
+  local program = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n') .. '\n' .. call .. '\n'
+  local output = vim.fn.system({ 'node', '-e', program })
+  return vim.v.shell_error == 0, output
+end
+
+case('a JavaScript suggestion shows with its badge and is accepted', function()
+  local dir = project('javascript-suggestion', { ['calc.js'] = javascript })
+  open_at(dir .. '/calc.js', 8, 'javascript')
+  vim.cmd('CascadeTrigger')
+  local s = wait_suggestion()
+  check(s.text == '  return a + b;\n', 'the JavaScript body: ' .. vim.inspect(s.text))
+  check(s.report.language == 'javascript', 'a JavaScript report: ' .. tostring(s.report.language))
+  local shown, groups = ghost_chunks()
+  check(shown:find('return a + b;\n   ✓ ', 1, true), 'ghost text, then the badge: ' .. shown) -- chunks joined by newlines
+  check(vim.tbl_contains(groups, 'CascadeBadge'), 'the badge uses CascadeBadge')
+  vim.cmd('CascadeAccept')
+  local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  check(text:find('function add(a, b) {\n  return a + b;\n}', 1, true), 'the body is in:\n' .. text)
+end)
+
+case(':CascadeGenerate and :CascadeTests in a JavaScript file: the server finds the function from the cursor line', function()
+  local dir = project('javascript', { ['calc.js'] = javascript })
+  open_at(dir .. '/calc.js', 2, 'javascript') -- in the doc comment, not on the function's line
+  local function text() return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n') end
+  vim.cmd('CascadeGenerate')
+  wait_for('the generated body', function()
+    return cascade.last_error() ~= nil or text():find('function add(a, b) {\n  return a + b;\n}', 1, true) ~= nil
+  end)
+  check(cascade.last_error() == nil, 'generate failed: ' .. tostring(cascade.last_error()))
+  vim.api.nvim_win_set_cursor(0, { 7, 0 })
+  vim.cmd('CascadeTests')
+  wait_for('the inserted tests', function()
+    return cascade.last_error() ~= nil or text():find('assert.strictEqual(add(1, 2), 3);', 1, true) ~= nil
+  end)
+  check(cascade.last_error() == nil, 'insert tests failed: ' .. tostring(cascade.last_error()))
+  check(text():find("}\n\nfunction test_add() {\n  const assert = require('node:assert');\n  assert.strictEqual(add(1, 2), 3);", 1, true),
+    'a JavaScript test function below the function:\n' .. text())
+  local ran, output = node_runs('test_add();')
+  if ran == nil then
+    out('# node is not installed: the generated tests were not run')
+  else
+    check(ran, 'node runs the tests against the generated body:\n' .. tostring(output) .. '\n' .. text())
+  end
+end)
+
 case('a server that dies mid-request gives a clear message and the editor keeps working', function()
   -- CASCADE_TEST_CONFIG_HANG points the tiers at a model that never answers, so the
   -- request is certainly in flight when the server dies.
@@ -368,6 +384,9 @@ case('a cascade that ends unverified says so in the badge', function()
   check(s.report.status == 'unverified', 'report status is unverified: ' .. tostring(s.report.status))
   local shown, groups = ghost_chunks()
   check(shown:find('unverified', 1, true), 'badge says unverified: ' .. shown)
+  -- Both tiers ran, so it cost more than the last tier alone: a loss shows as a loss.
+  check(shown:find('%% dearer than medium alone') or shown:find('no cheaper than medium alone', 1, true),
+    'badge shows the loss: ' .. shown)
   check(vim.tbl_contains(groups, 'CascadeBadgeWarning'), 'badge is in the warning colour')
   cascade.dismiss()
 end)
@@ -425,10 +444,6 @@ case('news of the request in flight is ignored once the cursor has moved', funct
   setup(env.CASCADE_TEST_CONFIG)
 end)
 
-case('no deprecated Neovim API was called', function()
-  check(#deprecated == 0, 'deprecated calls:\n' .. table.concat(deprecated, '\n'))
-end)
-
-out(string.format('# %d failed', failures))
+t.no_deprecated_case()
 client.stop_all()
-if failures > 0 then vim.cmd('cquit 1') else vim.cmd('qall!') end
+t.finish()

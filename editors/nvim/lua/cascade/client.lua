@@ -10,8 +10,8 @@ local by_root = {}
 --- bufnr -> root it is attached under
 local root_of_buf = {}
 
---- Hooks set by init.lua: on_progress(token, value), on_report(params),
---- on_suggestion(entry, params), on_exit(root, message).
+--- Hooks set by lifecycle.lua: on_progress(token, value), on_report(entry, params),
+--- on_suggestion(entry, params), on_exit(root, message, code, signal).
 M.hooks = {}
 
 local uv = vim.uv or vim.loop
@@ -157,7 +157,7 @@ local function start(root, bufnr)
         if params and M.hooks.on_progress then M.hooks.on_progress(params.token, params.value or {}) end
       end,
       ['cascade/report'] = function(_, params)
-        if params and M.hooks.on_report then M.hooks.on_report(params) end
+        if params and M.hooks.on_report then M.hooks.on_report(entry, params) end
       end,
       ['cascade/suggestion'] = function(_, params)
         if params and M.hooks.on_suggestion then M.hooks.on_suggestion(entry, params) end
@@ -230,6 +230,20 @@ end
 --- The Neovim LSP client object for an entry, or nil when it has gone away.
 function M.client_of(entry)
   return entry and vim.lsp.get_client_by_id(entry.id)
+end
+
+--- The offset encoding positions are exchanged in with an entry's server.
+function M.encoding(entry)
+  local c = M.client_of(entry)
+  return (c and c.offset_encoding) or 'utf-16'
+end
+
+local next_token = 0
+
+--- A fresh work-done progress token.
+function M.new_token()
+  next_token = next_token + 1
+  return 'cascade-' .. next_token
 end
 
 --- Sends a request; callback(err, result) runs exactly once, also when the server dies.

@@ -10,6 +10,7 @@ function M.define_highlights()
   set(0, 'CascadeBadge', { link = 'DiagnosticHint', default = true })
   set(0, 'CascadeBadgeTesting', { link = 'DiagnosticInfo', default = true })
   set(0, 'CascadeBadgeWarning', { link = 'DiagnosticWarn', default = true })
+  set(0, 'CascadeBadgeDearer', { link = 'DiagnosticWarn', default = true })
   set(0, 'CascadeBadgeError', { link = 'DiagnosticError', default = true })
 end
 
@@ -25,69 +26,40 @@ function M.format_usd(value)
   return '$' .. text
 end
 
---- The tier that answered (else the last that ran).
-local function answering_tier(report)
-  local tiers = report.tiers or {}
-  for _, tier in ipairs(tiers) do
-    if tier.name == report.acceptedTier then return tier end
-  end
-  return tiers[#tiers]
-end
-
---- Share of the baseline not spent, as a whole percent, or nil.
-function M.saved_percent(report)
-  local base, spent = tonumber(report.baselineCostUSD) or 0, tonumber(report.totalCostUSD) or 0
-  if base <= 0 then return nil end
-  return math.floor(math.max(0, 1 - spent / base) * 100 + 0.5)
-end
-
---- The badge text and its highlight group for a CascadeReport.
---- passed: "✓ 12/12 · small · $0.00003 · saved 84%"; unverified: "unverified · medium · $0.0004".
-function M.badge(report)
-  if type(report) ~= 'table' then return 'no report', 'CascadeBadgeWarning' end
-  local status = report.status or 'unknown'
-  local tier = answering_tier(report)
-  local parts = {}
-  local group = 'CascadeBadge'
-  if status == 'passed' then
-    table.insert(parts, tier and string.format('✓ %d/%d', tier.bestPassed or 0, tier.tests or 0) or '✓')
-  elseif status == 'cached' then
-    table.insert(parts, '✓ cached')
-  elseif status == 'unverified' then
-    table.insert(parts, 'unverified')
-    group = 'CascadeBadgeWarning'
-  else
-    table.insert(parts, status)
-    group = 'CascadeBadgeError'
-  end
-  local tier_name = report.acceptedTier or (tier and tier.name)
-  if tier_name and tier_name ~= vim.NIL then table.insert(parts, tier_name) end
-  table.insert(parts, M.format_usd(report.totalCostUSD))
-  local saved = M.saved_percent(report)
-  if saved and saved > 0 then
-    table.insert(parts, string.format('saved %s%d%%', report.baselineIsEstimate == true and '~' or '', saved))
-  end
-  return table.concat(parts, ' · '), group
-end
-
---- The highlight of each severity the server gives a badge.
-local severity_groups = {
+--- The highlight group of each severity a badge can have.
+M.severity_groups = {
   info = 'CascadeBadgeTesting', ok = 'CascadeBadge', warning = 'CascadeBadgeWarning', error = 'CascadeBadgeError',
 }
 
---- The badge text and highlight group for a suggestion: the server's own badge
---- ({ text, severity }: "testing… · small", "✓ 2/2 tests · small · $0.00003") with
---- the saving appended from the report, else one built from the report alone.
-function M.item_badge(server_badge, report)
-  if type(server_badge) ~= 'table' or type(server_badge.text) ~= 'string' then
-    return M.badge(report)
-  end
-  local text = server_badge.text
-  local saved = type(report) == 'table' and M.saved_percent(report)
-  if saved and saved > 0 and not text:find('saved', 1, true) then
-    text = string.format('%s · saved %s%d%%', text, report.baselineIsEstimate == true and '~' or '', saved)
-  end
-  return text, severity_groups[server_badge.severity] or 'CascadeBadge'
+--- True when the report says the cascade cost more than its last tier alone would have.
+local function is_loss(report)
+  if type(report) ~= 'table' then return false end
+  local spent, baseline = tonumber(report.totalCostUSD), tonumber(report.baselineCostUSD)
+  return spent ~= nil and baseline ~= nil and baseline > 0 and spent > baseline
+end
+
+--- The badge for a report with no badge of its own (a server older than the badges):
+--- only what the report says outright, e.g. "✓ passed · small · $0.00003".
+function M.fallback_badge(report)
+  if type(report) ~= 'table' then return { text = 'no report', severity = 'warning' } end
+  local status = type(report.status) == 'string' and report.status or 'unknown'
+  local marks = { passed = '✓ passed', cached = '✓ cached', unverified = '? unverified' }
+  local parts = { marks[status] or status }
+  if type(report.acceptedTier) == 'string' then table.insert(parts, report.acceptedTier) end
+  if tonumber(report.totalCostUSD) then table.insert(parts, M.format_usd(report.totalCostUSD)) end
+  local severities = { passed = 'ok', cached = 'ok', unverified = 'warning' }
+  return { text = table.concat(parts, ' · '), severity = severities[status] or 'error' }
+end
+
+--- The text and highlight group to draw for a badge ({ text, severity }) as the server
+--- sent it; without one, the fallback built from `report`. A passed badge whose report
+--- cost more than the last tier alone ("… dearer than medium alone") uses
+--- CascadeBadgeDearer.
+function M.badge(badge, report)
+  if type(badge) ~= 'table' or type(badge.text) ~= 'string' then badge = M.fallback_badge(report) end
+  local group = M.severity_groups[badge.severity] or 'CascadeBadge'
+  if group == 'CascadeBadge' and is_loss(report) then group = 'CascadeBadgeDearer' end
+  return badge.text, group
 end
 
 --- Inline virtual text (text pushed right, not drawn over) exists from Neovim 0.10; probe once.
