@@ -161,12 +161,12 @@ extension LanguageServer {
             complete(id, Result { try JSONValue(encoding: action) }.mapError { ResponseError(.internalError, "\($0)") })
         case .applyEdit:
             guard usable else {
-                complete(id, .success(["applied": false, "report": reportJSON]))
+                complete(id, .success(["applied": false, "report": reportJSON, "badge": badgeJSON]))
                 return
             }
             let edit = WorkspaceEdit(changes: [document.uri: (edits.importEdit.map { [$0] } ?? []) + [regionEdit]])
             let applied = await applyEdit(label: "Generate \(report.entryPoint ?? "function") from docstring", edit)
-            complete(id, .success(["applied": .bool(applied), "report": reportJSON]))
+            complete(id, .success(["applied": .bool(applied), "report": reportJSON, "badge": badgeJSON]))
         }
     }
 

@@ -104,7 +104,12 @@ extension LanguageServer {
     /// below the function (or at the end of the file).
     private func testInsertion(_ arguments: InsertTestsArguments) throws -> WorkspaceEdit {
         let document = try openDocument(arguments.uri)
-        guard let entryPoint = arguments.entryPoint ?? lastEntryPoint[arguments.uri] else {
+        let atLine = arguments.line.flatMap { line -> String? in
+            guard line >= 0, line < document.lineCount else { return nil }
+            return LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri)?
+                .context(in: document.text, line: line, utf16Column: nil).entryPoint
+        }
+        guard let entryPoint = arguments.entryPoint ?? atLine ?? lastEntryPoint[arguments.uri] else {
             throw ResponseError(.invalidParams, "no cascade has run for \(arguments.uri) yet; pass 'entryPoint' and 'tests', or complete a function first")
         }
         guard let tests = arguments.tests ?? lastReports[arguments.uri]?[entryPoint]?.tests, !tests.isEmpty else {

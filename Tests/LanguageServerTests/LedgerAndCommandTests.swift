@@ -93,6 +93,20 @@ import Testing
         _ = await harness.stop()
     }
 
+    @Test func insertTestsNamesTheFunctionAtTheClientsLine() async throws {
+        let harness = ServerHarness()
+        try await harness.start(open: false)
+        harness.openDocument(text: "def sub(a, b):\n    return a - b\n\n\ndef add(a, b):\n    return a + b\n")
+        _ = try await harness.client.request("workspace/executeCommand", [
+            "command": "cascade.insertTests",
+            "arguments": [["uri": .string(ServerHarness.uri), "line": 1, "tests": ["assert sub(2, 1) == 1"]]],
+        ]).get()
+        let apply = try #require(harness.client.serverRequests.first { $0.method == "workspace/applyEdit" })
+        let edit = try #require(apply.params?["edit"]?["changes"]?[ServerHarness.uri]?[0])
+        #expect(edit["newText"]?.stringValue?.contains("def test_sub():\n    assert sub(2, 1) == 1\n") == true, "\(edit)")
+        _ = await harness.stop()
+    }
+
     @Test func insertTestsWritesAJavaScriptTestFunctionInAJavaScriptFile() async throws {
         let harness = ServerHarness()
         try await harness.start(open: false)

@@ -29,8 +29,11 @@ public struct GenerateFromDocstringArguments: Sendable, Hashable, Codable {
 /// Argument of `cascade.insertTests`: which function, and optionally the tests themselves.
 public struct InsertTestsArguments: Sendable, Hashable, Codable {
     public var uri: String
-    /// The function's name; defaults to the entry point of the last report for the document.
+    /// The function's name; defaults to the function at `line`, else to the entry point of
+    /// the last report for the document.
     public var entryPoint: String?
+    /// A 0-based line inside the function (the client's cursor).
+    public var line: Int?
     /// Tests to insert instead of the last report's.
     public var tests: [String]?
 }
