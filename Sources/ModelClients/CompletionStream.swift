@@ -14,6 +14,8 @@ struct CompletionStream {
         case notAChunk(excerpt: String)
         /// The server reported an error inside the stream.
         case serverError(message: String)
+        /// The body grew past the client's limit.
+        case tooLarge(limit: Int)
     }
 
     private struct Choice {

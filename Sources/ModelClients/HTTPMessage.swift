@@ -49,6 +49,8 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
     case timedOut
     /// The URL cannot be sent (not http/https, no host).
     case badURL(String)
+    /// The body grew past the caller's limit; reading stopped there.
+    case responseTooLarge(limit: Int)
     /// Anything else the transport reported.
     case other(String)
 
@@ -58,6 +60,7 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
         case .connectionLost(let why): "connection lost: \(why) — check the server is healthy"
         case .timedOut: "timed out waiting for the server"
         case .badURL(let url): "cannot send to \"\(url)\" — use an http:// or https:// URL with a host"
+        case .responseTooLarge(let limit): "the answer is larger than \(limit) bytes"
         case .other(let why): why
         }
     }

@@ -12,10 +12,13 @@ enum HTTPResponseReader {
     /// Takes the next piece of the body; false stops reading (the rest is never read).
     typealias PieceHandler = ([UInt8]) throws -> Bool
 
-    static func read(from connection: SocketConnection, method: String) throws -> HTTPResponse {
+    /// The whole response; past `maxBodyBytes` of body it stops reading and throws
+    /// `responseTooLarge`, so a runaway server cannot fill the memory.
+    static func read(from connection: SocketConnection, method: String, maxBodyBytes: Int = .max) throws -> HTTPResponse {
         var response = try readHead(from: connection)
         var body = Data()
         try readBody(from: connection, head: response, method: method) { piece in
+            guard body.count + piece.count <= maxBodyBytes else { throw HTTPTransportError.responseTooLarge(limit: maxBodyBytes) }
             body.append(contentsOf: piece)
             return true
         }

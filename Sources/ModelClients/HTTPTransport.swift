@@ -39,12 +39,16 @@ public enum HTTPTransport {
     ///
     /// Throws `CancellationError` when the task is cancelled and `HTTPTransportError` for
     /// failures below HTTP; `timeoutSeconds` is a transport-level backstop (nil = none).
-    public static func send(_ request: HTTPRequest, timeoutSeconds: Double? = nil) async throws -> HTTPResponse {
+    /// - Parameter maxBodyBytes: a larger body throws `responseTooLarge`; over `http://` it is
+    ///   never read past the limit, over URLSession it is checked once received.
+    public static func send(_ request: HTTPRequest, timeoutSeconds: Double? = nil, maxBodyBytes: Int = .max) async throws -> HTTPResponse {
         switch request.url.scheme?.lowercased() {
         case "http":
-            return try await PlainHTTPClient.send(request, timeoutSeconds: timeoutSeconds)
+            return try await PlainHTTPClient.send(request, timeoutSeconds: timeoutSeconds, maxBodyBytes: maxBodyBytes)
         case "https":
-            return try await sendWithURLSession(request, timeoutSeconds: timeoutSeconds)
+            let response = try await sendWithURLSession(request, timeoutSeconds: timeoutSeconds)
+            guard response.body.count <= maxBodyBytes else { throw HTTPTransportError.responseTooLarge(limit: maxBodyBytes) }
+            return response
         default:
             throw HTTPTransportError.badURL(request.url.absoluteString)
         }

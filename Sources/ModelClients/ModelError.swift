@@ -33,6 +33,8 @@ public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
         case localServer(String)
         /// Anything else the transport reported.
         case transport(String)
+        /// The answer was larger than the client accepts.
+        case responseTooLarge(limit: Int)
     }
 
     public var tier: String
@@ -91,6 +93,8 @@ public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(head): \(message)"
         case .transport(let message):
             return "\(head): \(message) — run `cascade doctor`"
+        case .responseTooLarge(let limit):
+            return "\(head): the answer was larger than \(limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit) bytes"), so it was cut off and dropped — check that \"endpoint\" is a model server and \"maxTokens\" is sensible"
         }
     }
 

@@ -28,16 +28,24 @@ public struct OpenAIClient: CodeModel {
         public var environment: [String: String]
         /// Ask `http://` endpoints to stream (`"stream": true`); false waits for whole answers.
         public var streams: Bool
+        /// The most bytes one answer may have; past it the call fails and the rest is never
+        /// read, so a runaway or hostile endpoint cannot fill the memory. 16 MB is far above
+        /// any completion (`maxTokens` 384 is a few kilobytes).
+        public var maxResponseBytes: Int
+
+        public static let defaultMaxResponseBytes = 16 << 20
 
         public init(
             sendsN: Bool = true, maxConcurrentCalls: Int = 8, retry: RetryPolicy = RetryPolicy(),
-            environment: [String: String] = ProcessInfo.processInfo.environment, streams: Bool = true
+            environment: [String: String] = ProcessInfo.processInfo.environment, streams: Bool = true,
+            maxResponseBytes: Int = Options.defaultMaxResponseBytes
         ) {
             self.sendsN = sendsN
             self.maxConcurrentCalls = max(1, maxConcurrentCalls)
             self.retry = retry
             self.environment = environment
             self.streams = streams
+            self.maxResponseBytes = max(1, maxResponseBytes)
         }
 
         /// For llama.cpp's server: no `n`, one request at a time.
@@ -168,7 +176,7 @@ public struct OpenAIClient: CodeModel {
                 // The transport's own limit is only a backstop behind `withDeadline`.
                 streamed
                     ? try await receiveStream(httpRequest, request, n: n, timeoutSeconds: timeout + 5)
-                    : .whole(try await HTTPTransport.send(httpRequest, timeoutSeconds: timeout + 5))
+                    : .whole(try await HTTPTransport.send(httpRequest, timeoutSeconds: timeout + 5, maxBodyBytes: options.maxResponseBytes))
             }
         }
         let response: HTTPResponse
@@ -220,6 +228,7 @@ public struct OpenAIClient: CodeModel {
             case .cannotConnect: throw error(.connectionRefused)
             case .connectionLost: throw RetryableFailure(reason: .connectionLost, retryAfter: nil)
             case .timedOut: throw error(.timeout(seconds: timeout))
+            case .responseTooLarge(let limit): throw error(.responseTooLarge(limit: limit))
             case .badURL, .other: throw error(.transport(transportError.description))
             }
         } catch let other as ModelError {
@@ -247,7 +256,7 @@ public struct OpenAIClient: CodeModel {
 
     private func receiveStream(_ httpRequest: HTTPRequest, _ request: GenerationRequest, n: Int?, timeoutSeconds: Double) async throws -> Answer {
         let collector = StreamedAnswerCollector(
-            CompletionStream(api: tier.api, stops: request.stop, singleChoice: (n ?? 1) == 1))
+            CompletionStream(api: tier.api, stops: request.stop, singleChoice: (n ?? 1) == 1), maxBytes: options.maxResponseBytes)
         let head: HTTPResponse
         do {
             head = try await PlainHTTPClient.stream(httpRequest, timeoutSeconds: timeoutSeconds) { head, piece in
@@ -295,6 +304,7 @@ public struct OpenAIClient: CodeModel {
         switch problem {
         case .notAChunk(let excerpt): error(.malformedResponse(excerpt: excerpt))
         case .serverError(let message): error(.rejected(status: 200, message: "error inside the stream: \(message)"))
+        case .tooLarge(let limit): error(.responseTooLarge(limit: limit))
         }
     }
 

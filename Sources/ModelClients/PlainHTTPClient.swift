@@ -23,9 +23,10 @@ public enum PlainHTTPClient {
     ///
     /// Throws `CancellationError` promptly when the task is cancelled, `HTTPTransportError`
     /// for transport failures (`.timedOut` once `timeoutSeconds` have passed).
-    public static func send(_ request: HTTPRequest, timeoutSeconds: Double? = nil) async throws -> HTTPResponse {
+    /// A body past `maxBodyBytes` throws `HTTPTransportError.responseTooLarge`, read no further.
+    public static func send(_ request: HTTPRequest, timeoutSeconds: Double? = nil, maxBodyBytes: Int = .max) async throws -> HTTPResponse {
         try await exchange(request, timeoutSeconds: timeoutSeconds) { connection in
-            try HTTPResponseReader.read(from: connection, method: request.method)
+            try HTTPResponseReader.read(from: connection, method: request.method, maxBodyBytes: maxBodyBytes)
         }
     }
 

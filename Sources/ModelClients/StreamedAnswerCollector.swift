@@ -11,11 +11,15 @@ final class StreamedAnswerCollector: Sendable {
         /// The completion needs no more events.
         var complete = false
         var wholeBody = Data()
+        var bytes = 0
     }
     private let state: Mutex<State>
+    private let maxBytes: Int
 
-    init(_ completion: CompletionStream) {
+    /// - Parameter maxBytes: past this much body, `take` throws `responseTooLarge`.
+    init(_ completion: CompletionStream, maxBytes: Int = .max) {
         state = Mutex(State(completion: completion))
+        self.maxBytes = maxBytes
     }
 
     static func isEventStream(_ head: HTTPResponse) -> Bool {
@@ -28,6 +32,8 @@ final class StreamedAnswerCollector: Sendable {
     /// One piece of the body; `.stopReading` once the completion has what it needs.
     func take(_ head: HTTPResponse, _ piece: [UInt8]) throws(CompletionStream.Problem) -> PlainHTTPClient.BodyControl {
         try state.withLock { (state) throws(CompletionStream.Problem) -> PlainHTTPClient.BodyControl in
+            state.bytes += piece.count
+            guard state.bytes <= maxBytes else { throw .tooLarge(limit: maxBytes) }
             guard Self.isEventStream(head) else {
                 state.wholeBody.append(contentsOf: piece)
                 return .readMore
