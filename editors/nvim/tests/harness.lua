@@ -27,6 +27,40 @@ function M.wait_for(what, cond)
   if not ok then M.fail('timed out after ' .. M.timeout .. ' ms waiting for ' .. what) end
 end
 
+-- Scripts that type run in a coroutine (M.run): Neovim handles the keys they feed only
+-- in its main loop, which vim.wait does not enter. M.wait_until polls its condition on a
+-- timer that resumes the coroutine, so the main loop runs (keys, autocmds, LSP messages)
+-- between polls.
+local running
+local uv = vim.uv or vim.loop -- vim.loop before 0.10
+
+--- Waits, letting the main loop run, until cond() is truthy; fails naming what it waited
+--- for after M.timeout ms. Call it only from a function started by M.run.
+function M.wait_until(what, cond)
+  local deadline = uv.now() + M.timeout
+  while not cond() do
+    if uv.now() >= deadline then M.fail('timed out after ' .. M.timeout .. ' ms waiting for ' .. what) end
+    vim.defer_fn(function()
+      local ok, err = coroutine.resume(running)
+      if not ok then
+        M.out('not ok - the script stopped: ' .. tostring(err))
+        vim.cmd('cquit 1')
+      end
+    end, 20)
+    coroutine.yield()
+  end
+end
+
+--- Runs fn in the coroutine M.wait_until resumes.
+function M.run(fn)
+  running = coroutine.create(fn)
+  local ok, err = coroutine.resume(running)
+  if not ok then
+    M.out('not ok - the script stopped: ' .. tostring(err))
+    vim.cmd('cquit 1')
+  end
+end
+
 function M.case(name, fn)
   local ok, err = xpcall(fn, debug.traceback)
   if ok then
