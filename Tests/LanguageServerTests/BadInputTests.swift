@@ -1,7 +1,11 @@
 import Cascade
+import Foundation
 import JSONRPC
 import Testing
 @testable import LanguageServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Each bad input of issue 5 is answered correctly, then a normal request still works.
 @Suite(.timeLimit(.minutes(1))) struct BadInputTests {
@@ -165,5 +169,73 @@ import Testing
         #expect(answered == 1000)
         await expectStillWorking(harness)
         _ = await harness.stop()
+    }
+
+    // MARK: Framing
+
+    @Test func anOversizedContentLengthWithNoBodyIsAnsweredAndTheServerStillHears() async throws {
+        let harness = try await started()
+        harness.client.sendRaw(Array("Content-Length: 67108865\r\n\r\n".utf8))
+        let error = await harness.client.nextAnonymousError()
+        #expect(error?.code == .parseError)
+        #expect(error?.message.contains("exceeds the limit of 67108864 bytes") == true)
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    // MARK: The real binary
+
+    @Test func theRealServerAnswersAfterAnOversizedContentLengthWithNoBody() async throws {
+        let server = try RealLSPProcess()
+        defer { server.remove() }
+        _ = try await server.client.request("initialize", ["processId": nil, "rootUri": nil, "capabilities": [:]]).get()
+        server.client.notify("initialized", [:])
+        server.client.sendRaw(Array("Content-Length: 67108865\r\n\r\n".utf8))
+        #expect(await server.client.nextAnonymousError()?.message.contains("exceeds the limit") == true)
+        #expect(await server.client.request("cascade/noSuchRequest").failureCode == .methodNotFound)
+        #expect(await server.stop() == 0)
+    }
+}
+
+/// `cascade lsp` as an editor starts it, on a config whose only tier is never reached,
+/// with its own CASCADE_HOME.
+final class RealLSPProcess {
+    let client: LSPTestClient
+    let process: Process
+    let home: URL
+    /// Kills a hung server so the waits end ("server closed its output") instead of hanging the run.
+    private let watchdog: Task<Void, Never>
+
+    init() throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-bad-input-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let configPath = home.appendingPathComponent("config.json").path
+        try Data(#"{"tiers": [{"name": "a", "endpoint": "http://127.0.0.1:9/v1", "model": "m"}]}"#.utf8).write(to: URL(fileURLWithPath: configPath))
+        var environment = ProcessInfo.processInfo.environment
+        environment["CASCADE_HOME"] = home.path
+        environment.removeValue(forKey: "CASCADE_CONFIG")
+        (client, process) = try LSPTestClient.launch(executable: try RealBinary.path(), arguments: ["lsp", "--config", configPath], environment: environment)
+        let process = process
+        watchdog = Task.detached {
+            try? await Task.sleep(for: .seconds(40))
+            guard !Task.isCancelled, process.isRunning else { return }
+            kill(process.processIdentifier, SIGKILL)
+        }
+    }
+
+    /// `shutdown`, `exit`; the exit code.
+    func stop() async -> Int32 {
+        _ = await client.request("shutdown")
+        client.notify("exit")
+        await client.waitForEnd()
+        process.waitUntilExit()
+        client.closeInput()
+        return process.terminationStatus
+    }
+
+    func remove() {
+        watchdog.cancel()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: home)
     }
 }
