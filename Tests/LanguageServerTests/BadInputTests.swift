@@ -183,6 +183,27 @@ import Glibc
         _ = await harness.stop()
     }
 
+    /// Seeded garbage (mutated frames, wrong lengths, noise) before every request: each
+    /// request after it is answered, and the server still completes at the end.
+    @Test func seededGarbageNeverStopsTheServerAnsweringTheRequestAfterIt() async throws {
+        let harness = try await started()
+        var garbage = GarbageFrames(seed: 0x5EED_CA5C)
+        let actionParams: JSONValue = [
+            "textDocument": ["uri": .string(ServerHarness.uri)],
+            "range": ["start": ServerHarness.position(3, 0), "end": ServerHarness.position(3, 0)], "context": [:],
+        ]
+        for round in 0..<200 {
+            harness.client.sendRaw(garbage.next(params: actionParams))
+            let id = RequestID.string("valid-\(round)")
+            harness.client.sendFrame(body: Message.request(id: id, method: "textDocument/codeAction", params: actionParams).json.jsonString)
+            let answer = await harness.client.answer(to: id)
+            #expect(answer.value?.arrayValue?.count == 1, "round \(round): \(answer)")
+            if answer.value == nil { break }
+        }
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
     // MARK: The real binary
 
     @Test func theRealServerAnswersAfterAnOversizedContentLengthWithNoBody() async throws {
@@ -194,6 +215,54 @@ import Glibc
         #expect(await server.client.nextAnonymousError()?.message.contains("exceeds the limit") == true)
         #expect(await server.client.request("cascade/noSuchRequest").failureCode == .methodNotFound)
         #expect(await server.stop() == 0)
+    }
+}
+
+/// Seeded garbage for the server: valid frames of harmless methods, mutated (flipped
+/// bytes, truncation, wrong, huge, negative and non-numeric lengths, NULs, invalid UTF-8,
+/// deep nesting), and plain noise. No method in it ends or reconfigures the session.
+struct GarbageFrames {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    /// SplitMix64.
+    private mutating func nextRandom() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(nextRandom() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+
+    private static func frame(_ body: [UInt8]) -> [UInt8] { Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body }
+
+    mutating func next(params: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        for _ in 0..<int(1...3) {
+            let methods = ["textDocument/codeAction", "cascade/noSuchRequest", "$/cancelRequest", "cascade/noSuchNotification"]
+            var members: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(methods[int(0...3)]), "params": params]
+            if int(0...9) < 7 { members["id"] = .int(int(0...1_000_000)) }
+            let body = JSONValue.object(members).serialized()
+            var bytes = Self.frame(body)
+            switch int(0...8) {
+            case 0: for _ in 0..<int(1...8) { bytes[int(0...(bytes.count - 1))] ^= UInt8(int(1...255)) }
+            case 1: bytes = Array(bytes.prefix(int(0...(bytes.count - 1))))
+            case 2: bytes = Array("Content-Length: \([67_108_865, Int.max, body.count + int(1...500)][int(0...2)])\r\n\r\n".utf8) + (int(0...1) == 0 ? body : [])
+            case 3: bytes = Array("Content-Length: \(["-1", "abc", "", String(repeating: "9", count: 40)][int(0...3)])\r\n\r\n".utf8) + body
+            case 4: bytes = Array("Content-Length: \(int(0...max(0, body.count - 1)))\r\n\r\n".utf8) + body
+            case 5: for _ in 0..<int(1...4) { bytes.insert(0, at: int(0...bytes.count)) }
+            case 6: bytes = Self.frame(Array(#"{"jsonrpc":"2.0","id":1,"method":""#.utf8) + [0xFF, 0xC3, 0x28, 0xED, 0xA0, 0x80] + Array(#""}"#.utf8))
+            case 7: bytes = Self.frame(Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8))
+            default: bytes = (0..<int(0...200)).map { _ in UInt8(int(0...255)) }
+            }
+            out += bytes
+        }
+        return out
     }
 }
 
