@@ -140,6 +140,25 @@ struct CommandLineErrorTests {
         #expect(check.stdout.contains("\"name\" : \"cascade\"") || check.stdout.contains("\"name\": \"cascade\""))
     }
 
+    // MARK: Bad input that used to crash or mislead
+
+    @Test func aTrailingCommaOrADuplicateKeyInTheConfigIsNamed() async throws {
+        try "{\"tiers\": [\n  {\"name\": \"x\", \"endpoint\": \"http://127.0.0.1:9/v1\", \"model\": \"m\"},\n]}"
+            .write(toFile: directory + "/comma.json", atomically: true, encoding: .utf8)
+        expectClear(try await cascade(["complete", "--config", directory + "/comma.json", directory + "/f.py:3"]),
+                    status: 2, mentions: ["comma.json", "line 2", "trailing comma before ']'"])
+        try "{\"tiers\": [{\"name\": \"x\", \"endpoint\": \"http://127.0.0.1:9/v1\", \"model\": \"m\",\n  \"samples\": 2, \"samples\": 4}]}"
+            .write(toFile: directory + "/twice.json", atomically: true, encoding: .utf8)
+        expectClear(try await cascade(["complete", "--config", directory + "/twice.json", directory + "/f.py:3"]),
+                    status: 2, mentions: ["twice.json: tiers[0].samples: appears twice in the same object (lines 2 and 2)"])
+    }
+
+    @Test func aDirectoryGivenAsTheConfigIsNamedAsADirectory() async throws {
+        let outcome = try await cascade(["complete", "--config", directory, directory + "/f.py:3"])
+        expectClear(outcome, status: 2, mentions: ["\(directory): is a directory, not a configuration file"])
+        #expect(!outcome.stderr.contains("NSCocoaErrorDomain"))
+    }
+
     @Test func doctorWithoutSetupSaysWhatToRun() async throws {
         let outcome = try await cascade(["doctor"])
         #expect(outcome.status == 1)

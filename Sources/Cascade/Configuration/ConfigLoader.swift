@@ -116,6 +116,11 @@ public struct ConfigLoader: Sendable {
 
     /// Reads and validates one file.
     public static func load(path: String) throws(ConfigError) -> CascadeConfig {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ConfigError(source: path, message: "is a directory, not a configuration file",
+                              fix: "give the path of a JSON file, e.g. \((path as NSString).appendingPathComponent(".cascade.json"))")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -129,9 +134,16 @@ public struct ConfigLoader: Sendable {
     public static func decode(_ data: Data, source: String) throws(ConfigError) -> CascadeConfig {
         let root: ConfigJSON
         do {
-            root = try JSONDecoder().decode(ConfigJSON.self, from: data)
+            root = try ConfigJSONParser.parse(data)
         } catch {
-            throw ConfigError(source: source, message: "is not valid JSON (\(Self.explain(error)))", fix: "fix the syntax; `python3 -m json.tool FILE` shows where")
+            switch error.kind {
+            case .syntax:
+                throw ConfigError(source: source, message: "is not valid JSON (line \(error.line), column \(error.column): \(error.detail))",
+                                  fix: "fix the syntax at that place")
+            case .duplicateKey(let keyPath, let firstLine):
+                throw ConfigError(source: source, keyPath: keyPath, message: "appears twice in the same object (lines \(firstLine) and \(error.line))",
+                                  fix: "keep one of them: only one value can take effect")
+            }
         }
         return try ConfigDecoding.config(from: root, source: source)
     }
@@ -158,15 +170,5 @@ public struct ConfigLoader: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    private static func explain(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                return detail
-            }
-            return context.debugDescription
-        }
-        return String(describing: error)
     }
 }
