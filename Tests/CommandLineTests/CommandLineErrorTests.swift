@@ -142,6 +142,19 @@ struct CommandLineErrorTests {
 
     // MARK: Bad input that used to crash or mislead
 
+    @Test func aHugeNumberInTheConfigIsAnErrorNotACrash() async throws {
+        for (key, number) in [("samples", "1e19"), ("maxTokens", "-1e300"), ("testLines", "2.5"), ("threshold", "1e400")] {
+            try #"{"tiers": [{"name": "x", "endpoint": "http://127.0.0.1:9/v1", "model": "m", "\#(key)": \#(number)}]}"#
+                .write(toFile: directory + "/huge.json", atomically: true, encoding: .utf8)
+            expectClear(try await cascade(["complete", "--config", directory + "/huge.json", directory + "/f.py:3"]),
+                        status: 2, mentions: ["huge.json: tiers[0].\(key)", "from "])
+        }
+        try #"{"tiers": [{"name": "x", "endpoint": "http://127.0.0.1:9/v1", "model": 1e19}]}"#
+            .write(toFile: directory + "/huge.json", atomically: true, encoding: .utf8)
+        expectClear(try await cascade(["complete", "--config", directory + "/huge.json", directory + "/f.py:3"]),
+                    status: 2, mentions: ["tiers[0].model: expected a string, found the number 1e+19"])
+    }
+
     @Test func aTrailingCommaOrADuplicateKeyInTheConfigIsNamed() async throws {
         try "{\"tiers\": [\n  {\"name\": \"x\", \"endpoint\": \"http://127.0.0.1:9/v1\", \"model\": \"m\"},\n]}"
             .write(toFile: directory + "/comma.json", atomically: true, encoding: .utf8)

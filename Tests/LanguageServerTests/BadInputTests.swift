@@ -171,6 +171,43 @@ import Glibc
         _ = await harness.stop()
     }
 
+    // MARK: Numbers in a configuration sent by the client
+
+    @Test func hugeNumbersInInitializationOptionsAreAConfigErrorAndTheServerStillAnswers() async throws {
+        let harness = ServerHarness(validatingConfiguration: FakeEngine())
+        try await harness.start(options: ["tiers": [["name": "a", "endpoint": "local", "model": .double(1e19), "samples": .double(1e300)]]])
+        let shown = await harness.client.waitForNotification(LSPMethod.showMessage)
+        let message = shown?["message"]?.stringValue ?? ""
+        #expect(message.contains("initializationOptions: tiers[0].model: expected a string, found the number 1e+19"), "\(message)")
+        let refused = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams())
+        #expect(refused.failureCode == .requestFailed)
+        #expect(refused.failureMessage.contains("tiers[0].model"))
+        harness.client.notify(LSPMethod.didChangeConfiguration, ["settings": ["cascade": ["tiers": [["name": "a", "endpoint": "local", "model": "m"]]]]])
+        await expectStillWorking(harness)
+        _ = await harness.stop()
+    }
+
+    @Test func hugeNumbersInDidChangeConfigurationAreErrorsNamingKeyAndRangeAndThePreviousEngineStays() async throws {
+        let harness = ServerHarness(validatingConfiguration: FakeEngine())
+        try await harness.start()
+        // Sent as raw text: 1e400 is a JSON number no Double holds.
+        let cases: [(key: String, number: String, says: String)] = [
+            ("samples", "1e19", "tiers[0].samples: 1e+19 is out of range — use a whole number from 0 (one greedy answer, no tests) to 64"),
+            ("maxTokens", "1e300", "tiers[0].maxTokens: 1e+300 is out of range — use a whole number from 1 to 1000000"),
+            ("testLines", "-1e19", "tiers[0].testLines: -1e+19 is out of range — use a whole number from 0 to 64"),
+            ("testSamples", "2.5", "tiers[0].testSamples: expected a whole number, found the number 2.5"),
+            ("threshold", "1e400", "tiers[0].threshold: a number too large to represent is out of range — use a number from 0 to 1"),
+            ("timeoutSeconds", "-1e400", "tiers[0].timeoutSeconds: a negative number too large to represent is out of range"),
+        ]
+        for (key, number, says) in cases {
+            harness.client.sendFrame(body: #"{"jsonrpc":"2.0","method":"workspace/didChangeConfiguration","params":{"settings":{"cascade":{"tiers":[{"name":"a","endpoint":"local","model":"m","\#(key)":\#(number)}]}}}}"#)
+            let shown = await harness.client.waitForNotification(LSPMethod.showMessage) { $0["message"]?.stringValue?.contains(says) == true }
+            #expect(shown?["message"]?.stringValue?.contains("keeping the previous configuration") == true, "\(key) = \(number)")
+            await expectStillWorking(harness)
+        }
+        _ = await harness.stop()
+    }
+
     // MARK: Framing
 
     @Test func anOversizedContentLengthWithNoBodyIsAnsweredAndTheServerStillHears() async throws {
@@ -215,6 +252,49 @@ import Glibc
         #expect(await server.client.nextAnonymousError()?.message.contains("exceeds the limit") == true)
         #expect(await server.client.request("cascade/noSuchRequest").failureCode == .methodNotFound)
         #expect(await server.stop() == 0)
+    }
+
+    @Test func theRealServerSurvivesHugeNumbersInInitializationOptions() async throws {
+        let server = try RealLSPProcess()
+        defer { server.remove() }
+        _ = try await server.client.request("initialize", [
+            "processId": nil, "rootUri": nil, "capabilities": [:],
+            "initializationOptions": ["tiers": [["name": "a", "endpoint": "local", "model": "m", "samples": .double(1e19)]]],
+        ]).get()
+        server.client.notify("initialized", [:])
+        let shown = await server.client.waitForNotification(LSPMethod.showMessage)
+        #expect(shown?["message"]?.stringValue?.contains("tiers[0].samples: 1e+19 is out of range — use a whole number from 0") == true, "\(String(describing: shown))")
+        #expect(await server.client.request("cascade/noSuchRequest").failureCode == .methodNotFound)
+        #expect(await server.stop() == 0)
+    }
+}
+
+extension ServerHarness {
+    /// The harness with `cascade lsp`'s rule for a configuration sent by the client: it is
+    /// validated by `ConfigLoader` before an engine is made (here the fake one).
+    init(validatingConfiguration engine: FakeEngine) {
+        var toServer: [Int32] = [0, 0]
+        var fromServer: [Int32] = [0, 0]
+        _ = pipe(&toServer)
+        _ = pipe(&fromServer)
+        let connection = JSONRPCConnection(inputFD: toServer[0], outputFD: fromServer[1], log: { _ in })
+        let ledger = Ledger(file: nil)
+        let server = LanguageServer(connection: connection, engineFactory: { options in
+            if let options, options != .null, options != .object([:]) {
+                _ = try ConfigLoader.decode(value: options)
+            }
+            return engine
+        }, ledger: ledger)
+        let serverEnds = (toServer[0], fromServer[1])
+        exit = Task {
+            let code = await server.run()
+            close(serverEnds.0)
+            close(serverEnds.1)
+            return code
+        }
+        client = LSPTestClient(toServer: toServer[1], fromServer: fromServer[0])
+        self.engine = engine
+        self.ledger = ledger
     }
 }
 

@@ -56,8 +56,8 @@ enum ConfigDecoding {
         let testLines = try reader.integer("testLines", default: 4, range: 0...64, rangeText: "from 0 to 64")
         let threshold = try reader.number("threshold", default: 0.5, range: 0...1, rangeText: "from 0 to 1")
         let temperature = try reader.number("temperature", default: 0.8, range: 0...2, rangeText: "from 0 to 2")
-        let maxTokens = try reader.integer("maxTokens", default: 512, range: 1...1_000_000, rangeText: "of at least 1")
-        let timeoutSeconds = try reader.number("timeoutSeconds", default: 120, range: 0.001...86_400, rangeText: "greater than 0 (seconds)")
+        let maxTokens = try reader.integer("maxTokens", default: 512, range: 1...1_000_000, rangeText: "from 1 to 1000000")
+        let timeoutSeconds = try reader.number("timeoutSeconds", default: 120, range: 0.001...86_400, rangeText: "from 0.001 to 86400 (seconds)")
         try reader.finish()
         return TierConfig(
             name: name, endpoint: endpoint, model: model, api: api, apiKeyEnv: apiKeyEnv, price: price,
@@ -67,8 +67,8 @@ enum ConfigDecoding {
 
     private static func price(_ reader: ConfigReader) throws(ConfigError) -> Price {
         var reader = reader
-        let input = try reader.number("inputPerMillion", default: 0, range: 0...1_000_000, rangeText: "of at least 0 (USD per million tokens)")
-        let output = try reader.number("outputPerMillion", default: 0, range: 0...1_000_000, rangeText: "of at least 0 (USD per million tokens)")
+        let input = try reader.number("inputPerMillion", default: 0, range: 0...1_000_000, rangeText: "from 0 to 1000000 (USD per million tokens)")
+        let output = try reader.number("outputPerMillion", default: 0, range: 0...1_000_000, rangeText: "from 0 to 1000000 (USD per million tokens)")
         try reader.finish()
         return Price(inputPerMillion: input, outputPerMillion: output)
     }
@@ -76,9 +76,9 @@ enum ConfigDecoding {
     private static func execution(_ reader: ConfigReader) throws(ConfigError) -> ExecutionConfig {
         var reader = reader
         let defaults = ExecutionConfig()
-        let testTimeout = try reader.number("testTimeoutSeconds", default: defaults.testTimeoutSeconds, range: 0.001...3600, rangeText: "greater than 0 (seconds)")
-        let runTimeout = try reader.number("runTimeoutSeconds", default: defaults.runTimeoutSeconds, range: 0.001...86_400, rangeText: "greater than 0 (seconds)")
-        let memory = try reader.integer("memoryMB", default: defaults.memoryMB, range: 16...1_048_576, rangeText: "of at least 16")
+        let testTimeout = try reader.number("testTimeoutSeconds", default: defaults.testTimeoutSeconds, range: 0.001...3600, rangeText: "from 0.001 to 3600 (seconds)")
+        let runTimeout = try reader.number("runTimeoutSeconds", default: defaults.runTimeoutSeconds, range: 0.001...86_400, rangeText: "from 0.001 to 86400 (seconds)")
+        let memory = try reader.integer("memoryMB", default: defaults.memoryMB, range: 16...1_048_576, rangeText: "from 16 to 1048576")
         let parallelism = try reader.integer("parallelism", default: defaults.parallelism, range: 1...256, rangeText: "from 1 to 256")
         let sandbox = try reader.choice("sandbox", default: SandboxMode.auto, allowed: [.auto, .bwrap, .rlimits, .none])
         try reader.finish()
@@ -87,8 +87,8 @@ enum ConfigDecoding {
 
     private static func budget(_ reader: ConfigReader) throws(ConfigError) -> BudgetConfig {
         var reader = reader
-        let perRequest = try reader.optionalNumber("perRequestUSD", range: 0...1_000_000, rangeText: "of at least 0, or null for no limit")
-        let perDay = try reader.optionalNumber("perDayUSD", range: 0...1_000_000, rangeText: "of at least 0, or null for no limit")
+        let perRequest = try reader.optionalNumber("perRequestUSD", range: 0...1_000_000, rangeText: "from 0 to 1000000, or null for no limit")
+        let perDay = try reader.optionalNumber("perDayUSD", range: 0...1_000_000, rangeText: "from 0 to 1000000, or null for no limit")
         try reader.finish()
         return BudgetConfig(perRequestUSD: perRequest, perDayUSD: perDay)
     }

@@ -12,10 +12,19 @@ enum ConfigJSON: Equatable {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
-        case .number(let value): value == value.rounded() ? "the number \(Int(value))" : "the number \(value)"
+        case .number(let value) where !value.isFinite: Self.describe(value)
+        case .number(let value): "the number \(Self.describe(value))"
         case .string(let value): "the string \"\(value.prefix(40))\""
         case .array: "an array"
         case .object: "an object"
         }
+    }
+
+    /// A number as written for people: `3`, `2.5`, `1e+19`; never traps, whatever its size.
+    static func describe(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "a negative number too large to represent" : "a number too large to represent" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
     }
 }

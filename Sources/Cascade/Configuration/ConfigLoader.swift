@@ -151,14 +151,26 @@ public struct ConfigLoader: Sendable {
     /// Validates a configuration given as any JSON-shaped value, e.g. LSP
     /// `initializationOptions` (encoded, then validated like a file).
     public static func decode<Value: Encodable>(value: Value, source: String = "initializationOptions") throws(ConfigError) -> CascadeConfig {
-        let data: Data
+        let encoder = JSONEncoder()
+        // A number too large for a Double (1e400) arrives as ±infinity, which JSON cannot
+        // spell: it is written as a placeholder and put back as a number out of every range,
+        // so the range check names the key instead of the encoder failing.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: Self.placeholder("+inf"), negativeInfinity: Self.placeholder("-inf"), nan: Self.placeholder("nan"))
+        var data: Data
         do {
-            data = try JSONEncoder().encode(value)
+            data = try encoder.encode(value)
         } catch {
             throw ConfigError(source: source, message: "cannot be encoded as JSON (\(error))", fix: "send the configuration as a JSON object")
         }
+        for (placeholder, number) in [("+inf", "1e999"), ("-inf", "-1e999"), ("nan", "1e999")] {
+            let quoted = Data("\"\(Self.placeholder(placeholder))\"".utf8)
+            while let range = data.range(of: quoted) { data.replaceSubrange(range, with: Data(number.utf8)) }
+        }
         return try decode(data, source: source)
     }
+
+    private static func placeholder(_ name: String) -> String { "cascade-non-finite-number-\(name)" }
 
     /// Writes `config` as pretty JSON (used by `cascade setup`, `cascade tune` and recordings).
     public static func write(_ config: CascadeConfig, to path: String) throws {

@@ -54,7 +54,7 @@ struct ConfigReader {
             throw failure(key, "expected a number, found \(found.typeName)", fix: "write a number \(rangeText)")
         }
         guard range.contains(number) else {
-            throw failure(key, "\(number) is out of range", fix: "use a number \(rangeText)")
+            throw failure(key, "\(ConfigJSON.describe(number)) is out of range", fix: "use a number \(rangeText)")
         }
         return number
     }
@@ -67,14 +67,14 @@ struct ConfigReader {
 
     mutating func integer(_ key: String, default fallback: Int, range: ClosedRange<Int>, rangeText: String) throws(ConfigError) -> Int {
         guard let found = value(key) else { return fallback }
-        guard case .number(let number) = found, number == number.rounded(), abs(number) < 1e15 else {
+        // Checked as a Double first: converting 1e19, ±infinity or 2.5 to Int would trap.
+        guard case .number(let number) = found, !number.isNaN, number == number.rounded() else {
             throw failure(key, "expected a whole number, found \(found.typeName)", fix: "write a whole number \(rangeText)")
         }
-        let integer = Int(number)
-        guard range.contains(integer) else {
-            throw failure(key, "\(integer) is out of range", fix: "use a whole number \(rangeText)")
+        guard number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+            throw failure(key, "\(ConfigJSON.describe(number)) is out of range", fix: "use a whole number \(rangeText)")
         }
-        return integer
+        return Int(number)
     }
 
     mutating func optionalInteger(_ key: String, range: ClosedRange<Int>, rangeText: String) throws(ConfigError) -> Int? {
