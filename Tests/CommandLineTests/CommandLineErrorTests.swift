@@ -142,6 +142,17 @@ struct CommandLineErrorTests {
 
     // MARK: Bad input that used to crash or mislead
 
+    @Test func aCRLFFileCountsItsLinesAndFindsTheFunction() async throws {
+        try "x = 1\r\n\r\ndef f(a):\r\n    \"\"\"Return a.\"\"\"\r\n".write(toFile: directory + "/crlf.py", atomically: true, encoding: .utf8)
+        expectClear(try await cascade(["complete", directory + "/crlf.py:99"]), status: 2, mentions: ["has 5 lines; line 99 does not exist"])
+        try #"{"tiers": [{"name": "x", "endpoint": "http://127.0.0.1:9/v1", "model": "m"}]}"#
+            .write(toFile: directory + "/unreachable.json", atomically: true, encoding: .utf8)
+        // Line 3 is `def f(a):`: found, so the cascade runs (and meets the unreachable tier).
+        let outcome = try await cascade(["complete", "--config", directory + "/unreachable.json", directory + "/crlf.py:3"])
+        #expect(outcome.status == 1, "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("nothing listens at http://127.0.0.1:9/v1"), "stderr: \(outcome.stderr)")
+    }
+
     @Test func aHugeNumberInTheConfigIsAnErrorNotACrash() async throws {
         for (key, number) in [("samples", "1e19"), ("maxTokens", "-1e300"), ("testLines", "2.5"), ("threshold", "1e400")] {
             try #"{"tiers": [{"name": "x", "endpoint": "http://127.0.0.1:9/v1", "model": "m", "\#(key)": \#(number)}]}"#

@@ -71,6 +71,13 @@ struct CompleteExamplesTests {
         #expect(report["examples"] as? [String: Int] == ["passed": 2, "total": 2])
     }
 
+    @Test func aFileWithCRLFLineEndsIsCompletedLikeAnLFOne() async throws {
+        let source = "import math\r\n\r\ndef double(x):\r\n    \"\"\"Twice x.\r\n\r\n    >>> double(2)\r\n    4\r\n    \"\"\"\r\n"
+        let report = try await complete("crlf.py", source, line: 3, solution: "def double(x):\n    return 2 * x", fence: "python")
+        #expect(report["status"] as? String == "passed")
+        #expect(report["examples"] as? [String: Int] == ["passed": 1, "total": 1])
+    }
+
     @Test func aWrongAnswerFailsTheExampleAndIsNamed() async throws {
         let source = "def double(x):\n    \"\"\"Twice x.\n\n    >>> double(2)\n    4\n    \"\"\"\n"
         let report = try await complete("wrong.py", source, line: 1, solution: "def double(x):\n    return x + 1", fence: "python")

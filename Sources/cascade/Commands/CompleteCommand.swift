@@ -18,9 +18,12 @@ enum CompleteCommand {
     /// `showsCandidates`, each candidate is printed the moment it is written, before its tests.
     @discardableResult
     static func complete(path: String, line: Int, runtime: Runtime, json: Bool, showsCandidates: Bool) async throws -> CascadeReport {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let original = String(data: data, encoding: .utf8) else {
             throw CLIError.usage("cannot read \(path): check that the file exists and is UTF-8 text")
         }
+        // "\r\n" is one Character in Swift, so a CRLF file would read as one long line:
+        // the cascade sees LF line ends (nothing is written back to the file).
+        let text = original.replacingOccurrences(of: "\r\n", with: "\n")
         let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
         guard line >= 1, line <= lineCount else {
             throw CLIError.usage("\(path) has \(lineCount) lines; line \(line) does not exist")
