@@ -183,6 +183,15 @@ struct CommandLineErrorTests {
         #expect(!outcome.stderr.contains("NSCocoaErrorDomain"))
     }
 
+    @Test func aRecordingPathThatIsAFileIsNamedAsAFile() async throws {
+        try "{}\n".write(toFile: directory + "/problems.jsonl", atomically: true, encoding: .utf8)
+        let record = try await cascade(["eval", "--record", directory + "/f.py", "--problems", directory + "/problems.jsonl"])
+        expectClear(record, status: 2, mentions: ["--record \(directory)/f.py is a file, not a directory", "give a directory"])
+        #expect(!record.stderr.contains("NSCocoaErrorDomain") && !record.stderr.contains("Error Domain"))
+        expectClear(try await cascade(["tune", "--replay", directory + "/f.py"]), status: 2,
+                    mentions: ["--replay \(directory)/f.py is a file, not a directory"])
+    }
+
     @Test func doctorWithoutSetupSaysWhatToRun() async throws {
         let outcome = try await cascade(["doctor"])
         #expect(outcome.status == 1)

@@ -30,9 +30,11 @@ struct RecordingOptions {
         do {
             switch (record, replay) {
             case (let directory?, nil):
+                try Self.requireNotAFile(directory, option: "record", fix: "give a directory to record into (it is created if missing)")
                 store = try RecordStore(directory: directory, writable: true)
                 mode = .record
             case (nil, let directory?):
+                try Self.requireNotAFile(directory, option: "replay", fix: "give the directory `cascade eval --record DIR` wrote")
                 store = try RecordStore(directory: directory, writable: false)
                 mode = .replay
             case (nil, nil):
@@ -43,8 +45,19 @@ struct RecordingOptions {
             }
         } catch let error as CLIError {
             throw error
+        } catch let error as CocoaError {
+            // e.g. a directory that cannot be created: the system's sentence, not the NSError dump.
+            throw CLIError.usage("cannot use the recording directory \(record ?? replay ?? ""): \(error.localizedDescription)")
         } catch {
             throw CLIError.usage("\(error)")
+        }
+    }
+
+    /// A recording is a directory; an existing file at `path` is a usage error saying so.
+    private static func requireNotAFile(_ path: String, option: String, fix: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError.usage("--\(option) \(path) is a file, not a directory: \(fix)")
         }
     }
 
