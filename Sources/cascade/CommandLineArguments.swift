@@ -38,11 +38,11 @@ struct CommandLineArguments {
         }
     }
 
-    /// A numeric option, or a usage error naming it.
+    /// A numeric option, or a usage error naming it; `nan` and `inf` are not numbers here.
     func number(_ name: String, command: String) throws -> Double? {
         guard let text = options[name] else { return nil }
-        guard let value = Double(text) else {
-            throw CLIError.usage("--\(name) takes a number, not '\(text)'")
+        guard let value = Double(text), value.isFinite else {
+            throw CLIError.usage("--\(name) takes a finite number such as 0.002, not '\(text)'")
         }
         return value
     }

@@ -192,6 +192,17 @@ struct CommandLineErrorTests {
                     mentions: ["--replay \(directory)/f.py is a file, not a directory"])
     }
 
+    @Test func tuneRejectsABudgetThatIsNotAFiniteNonNegativeNumberBeforeReplaying() async throws {
+        for budget in ["nan", "NaN", "inf", "-inf", "infinity", "1e999"] {
+            expectClear(try await cascade(["tune", "--replay", directory + "/nowhere", "--budget", budget]), status: 2,
+                        mentions: ["--budget takes a finite number such as 0.002, not '\(budget)'"])
+        }
+        expectClear(try await cascade(["tune", "--replay", directory + "/nowhere", "--budget", "-1"]), status: 2,
+                    mentions: ["--budget is US dollars per problem and cannot be negative (got -1.0)"])
+        expectClear(try await cascade(["tune", "--replay", directory + "/nowhere", "--budget=-0.5"]), status: 2,
+                    mentions: ["cannot be negative"])
+    }
+
     @Test func doctorWithoutSetupSaysWhatToRun() async throws {
         let outcome = try await cascade(["doctor"])
         #expect(outcome.status == 1)

@@ -14,14 +14,15 @@ enum TuneCommand {
     static func run(_ arguments: [String]) async throws -> Int32 {
         let parsed = try CommandLineArguments(
             arguments, command: "tune", options: ["replay", "budget", "out", "config", "problems", "seed"])
+        // Every option is checked before the (long) replay starts.
+        let budget = try parsed.number("budget", command: "tune")
+        if let budget, budget < 0 {
+            throw CLIError.usage("--budget is US dollars per problem and cannot be negative (got \(budget)); give 0 or more")
+        }
+        let seed = try parsed.wholeNumber("seed", command: "tune").map(UInt64.init) ?? Tuner.defaultSeed
         guard let directory = parsed.options["replay"] else {
             throw CLIError.usage("`cascade tune` needs --replay DIR: a recording made by `cascade eval --record DIR` with the largest k and l")
         }
-        let budget = try parsed.number("budget", command: "tune")
-        if let budget, budget < 0 {
-            throw CLIError.usage("--budget is US dollars per problem and cannot be negative (got \(budget))")
-        }
-        let seed = try parsed.wholeNumber("seed", command: "tune").map(UInt64.init) ?? Tuner.defaultSeed
         let recording = try RecordingOptions(record: nil, replay: directory)
         let runtime = try recording.runtime(configPath: parsed.options["config"])
         let problems = try await EvalCommand.loadProblems(parsed, recording: recording)
