@@ -71,7 +71,11 @@ enum EvalCommand {
     static func evaluationRunner(runtime: Runtime, recording: RecordingOptions, command: String,
                                  sandboxFillsGaps: Bool = false, languages: LanguageRegistry = .standard) -> EvaluationRunner {
         let replaying = recording.mode == .replay
-        let models = RecordingModelProvider(base: replaying ? nil : runtime.models, store: recording.store, mode: recording.mode)
+        // Whole answers, not streams: llama-cpp-python counts tokens exactly only for those,
+        // and nothing here is cancelled half-way.
+        let live = ModelProvider(localServers: runtime.models.localServers, environment: runtime.models.environment,
+                                 retry: runtime.models.retry, streams: false)
+        let models = RecordingModelProvider(base: replaying ? nil : live, store: recording.store, mode: recording.mode)
         let executor = RecordingExecutor(base: replaying && !sandboxFillsGaps ? nil : runtime.executor, store: recording.store)
         var runner = EvaluationRunner(
             config: runtime.config, models: models, executor: executor,
