@@ -111,7 +111,8 @@ struct CaptureStressTests {
         let start = clock.now
         let result = try await ChildProcess.run(shell("setsid sh -c 'echo up > \(fifo); exec sleep 30' & read up < \(fifo); echo done", marker: marker))
         #expect(result.standardOutputText == "done\n")
-        #expect(clock.now - start < .seconds(5))
+        // Far below the daemon's 30 s, with room for a loaded machine.
+        #expect(clock.now - start < .seconds(15))
         #expect(!ProcessProbes.processes(carrying: marker).isEmpty, "the daemon should have escaped the group (test premise)")
         await killEscapees(marker)
     }
@@ -124,7 +125,7 @@ struct CaptureStressTests {
         let result = try await ChildProcess.run(shell("setsid yes & sleep 0.2; echo done >&2", marker: marker))
         #expect(result.standardErrorText == "done\n")
         #expect(result.standardOutputBytesSeen > 0)
-        #expect(clock.now - start < .seconds(5))
+        #expect(clock.now - start < .seconds(15))
 
         // Same writer, but the run is cancelled while it floods the pipe.
         let fifo = ProcessProbes.makeFIFO()
@@ -133,9 +134,10 @@ struct CaptureStressTests {
         #expect(await ProcessProbes.readFIFO(fifo) == "ready\n")
         let cancelledAt = clock.now
         task.cancel()
-        let finished = await finishes(within: .seconds(5)) { _ = try? await task.value }
+        // The writer never stops: any bound proves the point; this one leaves room for load.
+        let finished = await finishes(within: .seconds(15)) { _ = try? await task.value }
         #expect(finished, "cancellation was not observed while an escaped writer flooded stdout")
-        #expect(clock.now - cancelledAt < .seconds(5))
+        #expect(clock.now - cancelledAt < .seconds(15))
         await killEscapees(marker)
     }
 }
