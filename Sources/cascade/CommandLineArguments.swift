@@ -4,9 +4,12 @@ struct CommandLineArguments {
     var flags: Set<String> = []
     var positionals: [String] = []
 
-    /// Parses `arguments`, accepting only the named options (`--x VALUE` or `--x=VALUE`)
-    /// and flags; anything else is a usage error that names it.
-    init(_ arguments: [String], command: String, options valued: Set<String> = [], flags known: Set<String> = []) throws {
+    /// Parses `arguments` against `spec`'s options (`--x VALUE` or `--x=VALUE`, and flags);
+    /// anything else is a usage error that names it and lists what the command accepts.
+    init(_ arguments: [String], spec: CommandSpec) throws {
+        let command = spec.name
+        let valued = Set(spec.options.filter { $0.value != nil }.map(\.name))
+        let known = Set(spec.options.filter { $0.value == nil }.map(\.name))
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -33,13 +36,13 @@ struct CommandLineArguments {
                     throw CLIError.usage("--\(name) needs a value: see `cascade \(command) --help`")
                 }
             } else {
-                throw CLIError.usage("unknown option --\(name) for `cascade \(command)`: see `cascade \(command) --help`")
+                throw CLIError.usage("unknown option --\(name) for `cascade \(command)` (it takes: \(spec.optionList)); see `cascade \(command) --help`")
             }
         }
     }
 
     /// A numeric option, or a usage error naming it; `nan` and `inf` are not numbers here.
-    func number(_ name: String, command: String) throws -> Double? {
+    func number(_ name: String) throws -> Double? {
         guard let text = options[name] else { return nil }
         guard let value = Double(text), value.isFinite else {
             throw CLIError.usage("--\(name) takes a finite number such as 0.002, not '\(text)'")
@@ -48,7 +51,7 @@ struct CommandLineArguments {
     }
 
     /// `--name N` where N must be a whole number ≥ 0 (a count or a seed).
-    func wholeNumber(_ name: String, command: String) throws -> Int? {
+    func wholeNumber(_ name: String) throws -> Int? {
         guard let text = options[name] else { return nil }
         guard let value = Int(text), value >= 0 else {
             throw CLIError.usage("--\(name) takes a whole number of 0 or more, not '\(text)'")

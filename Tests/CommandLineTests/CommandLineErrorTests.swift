@@ -114,6 +114,24 @@ struct CommandLineErrorTests {
         }
     }
 
+    @Test(arguments: [
+        ("eval", ["--record DIR", "--replay DIR", "--problems FILE", "--json"], ["--budget", "FILE:LINE"]),
+        ("tune", ["--replay DIR", "--budget USD", "--seed N"], ["--limit", "--json"]),
+        ("complete", ["FILE:LINE", "--config FILE", "--json"], ["--budget", "--replay"]),
+    ])
+    func eachCommandsHelpShowsItsOwnOptions(command: String, shown: [String], notShown: [String]) async throws {
+        let outcome = try await cascade([command, "--help"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.hasPrefix("usage: cascade \(command) "), "\(outcome.stdout)")
+        for word in shown { #expect(outcome.stdout.contains(word), "\(command) --help lacks \(word):\n\(outcome.stdout)") }
+        for word in notShown { #expect(!outcome.stdout.contains(word), "\(command) --help shows \(word):\n\(outcome.stdout)") }
+    }
+
+    @Test func anUnknownOptionListsTheCommandsOptions() async throws {
+        expectClear(try await cascade(["tune", "--record", "x"]), status: 2,
+                    mentions: ["unknown option --record", "--replay DIR", "--budget USD", "cascade tune --help"])
+    }
+
     @Test func tuneOnTheCommittedRecordingWritesAConfigThatLoads() async throws {
         let recording = try copyOfTheCommittedRecording()
         // The first six problems keep this test quick; the whole recording is the README's job.

@@ -3,8 +3,17 @@ import Foundation
 
 /// `cascade complete [--config FILE] [--json] FILE:LINE`
 enum CompleteCommand {
+    static let spec = CommandSpec(
+        name: "complete", positionals: "FILE:LINE",
+        summary: "complete the function at LINE (1-based) of FILE and show what it cost",
+        options: [
+            .valued("config", "FILE", "the configuration (default: the usual lookup, then the local default)"),
+            .flag("json", "print the report as JSON instead of the completion and its table"),
+        ],
+        run: run)
+
     static func run(_ arguments: [String]) async throws -> Int32 {
-        let parsed = try CommandLineArguments(arguments, command: "complete", options: ["config"], flags: ["json"])
+        let parsed = try CommandLineArguments(arguments, spec: spec)
         guard parsed.positionals.count == 1, let target = parsed.positionals.first else {
             throw CLIError.usage("give one FILE:LINE, e.g. `cascade complete src/util.py:12`")
         }

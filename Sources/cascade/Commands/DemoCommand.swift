@@ -5,8 +5,13 @@ import ModelClients
 /// `cascade demo`: sets up the local models if needed, then runs one cascade on a bundled
 /// example with the local default and explains what it shows.
 enum DemoCommand {
+    static let spec = CommandSpec(
+        name: "demo", summary: "set up if needed, then complete a bundled example with the local models",
+        details: "Offline: installs the local models on first use (`cascade setup`), then shows each candidate as it is written and the verdict.",
+        run: run)
+
     static func run(_ arguments: [String]) async throws -> Int32 {
-        _ = try CommandLineArguments(arguments, command: "demo")
+        _ = try CommandLineArguments(arguments, spec: spec)
         let home = CascadeHome()
         let installed = await home.venvIsReady() && LocalModelCatalog.all.allSatisfy(home.modelIsComplete)
         if !installed {

@@ -6,8 +6,13 @@ import Sandbox
 /// `cascade doctor`: checks Python, the sandbox layers and every tier; exit 0 only when
 /// everything a cascade needs works.
 enum DoctorCommand {
+    static let spec = CommandSpec(
+        name: "doctor", summary: "check Python, the sandbox layers and every tier",
+        options: [.valued("config", "FILE", "the configuration whose tiers to check")],
+        run: run)
+
     static func run(_ arguments: [String]) async throws -> Int32 {
-        let parsed = try CommandLineArguments(arguments, command: "doctor", options: ["config"])
+        let parsed = try CommandLineArguments(arguments, spec: spec)
         let runtime = try Runtime(configPath: parsed.options["config"])
         let layers = await runtime.executor.probe()
         var sandbox = DoctorCheck(name: "sandbox", ok: true, detail: layers.summary)

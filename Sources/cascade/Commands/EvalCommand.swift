@@ -6,14 +6,30 @@ import ModelClients
 /// `cascade eval [--config F] (--problems F.jsonl | --dataset humaneval) [--limit N]
 /// [--record DIR] [--replay DIR] [--out DIR] [--json]`
 enum EvalCommand {
+    static let spec = CommandSpec(
+        name: "eval", summary: "measure the cascade, each tier alone and greedy on HumanEval-format problems",
+        details: """
+        Every answer is checked against the problem's hidden test in the sandbox. --replay DIR alone
+        uses the recording's config and problems and needs no model.
+        """,
+        options: [
+            .valued("config", "FILE", "the configuration (with --replay: other prices, say)"),
+            .valued("problems", "FILE", "problems as JSON lines (HumanEval's format)"),
+            .valued("dataset", "NAME", "a bundled problem set: humaneval"),
+            .valued("limit", "N", "only the first N problems"),
+            .valued("record", "DIR", "keep every model answer and test outcome in DIR (resumable)"),
+            .valued("replay", "DIR", "answer from a recording: no model, no sandbox"),
+            .valued("out", "DIR", "write report.md, pareto.svg and repricing.svg into DIR"),
+            .flag("json", "print the summary as JSON"),
+        ],
+        run: run)
+
     static func run(_ arguments: [String]) async throws -> Int32 {
-        let parsed = try CommandLineArguments(
-            arguments, command: "eval",
-            options: ["config", "problems", "dataset", "limit", "record", "replay", "out"], flags: ["json"])
+        let parsed = try CommandLineArguments(arguments, spec: spec)
         let recording = try RecordingOptions(record: parsed.options["record"], replay: parsed.options["replay"])
         let runtime = try recording.runtime(configPath: parsed.options["config"])
         var problems = try await loadProblems(parsed, recording: recording)
-        if let limit = try parsed.wholeNumber("limit", command: "eval") {
+        if let limit = try parsed.wholeNumber("limit") {
             problems.problems = Array(problems.problems.prefix(limit))
         }
         for line in problems.malformedLines { ProcessEnvironment.log("cascade eval: \(line)") }

@@ -5,8 +5,13 @@ import LanguageServer
 
 /// `cascade lsp [--config FILE]`: the language server on stdin/stdout.
 enum LSPCommand {
+    static let spec = CommandSpec(
+        name: "lsp", summary: "the language server, on stdin and stdout",
+        options: [.valued("config", "FILE", "the configuration (the editor's initializationOptions take precedence)")],
+        run: run)
+
     static func run(_ arguments: [String]) async throws -> Int32 {
-        let parsed = try CommandLineArguments(arguments, command: "lsp", options: ["config"])
+        let parsed = try CommandLineArguments(arguments, spec: spec)
         let configPath = parsed.options["config"]
         // One set of model clients, local servers and sandbox for the session, and one cache;
         // every (re)configuration builds a new engine on them. A bad config file does not

@@ -3,8 +3,12 @@ import ModelClients
 
 /// `cascade setup`: installs the local default under `$CASCADE_HOME`.
 enum SetupCommand {
+    static let spec = CommandSpec(
+        name: "setup", summary: "install the local models and llama.cpp's server under $CASCADE_HOME",
+        run: run)
+
     static func run(_ arguments: [String]) async throws -> Int32 {
-        _ = try CommandLineArguments(arguments, command: "setup")
+        _ = try CommandLineArguments(arguments, spec: spec)
         try await install()
         return 0
     }

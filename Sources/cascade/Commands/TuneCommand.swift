@@ -9,17 +9,33 @@ import Foundation
 /// split judged on the rest, then checked by 5-fold cross-validation (the folds printed);
 /// the config written is the rule's choice on every problem.
 enum TuneCommand {
+    static let spec = CommandSpec(
+        name: "tune", summary: "choose k, l and θ per tier, and the sampling mode, from a recording",
+        details: """
+        The most accurate policy costing at most --budget per problem, shown on a seeded 30% validation
+        split judged on the rest and checked by 5-fold cross-validation; the config written is the
+        rule's choice on every problem. No model runs.
+        """,
+        options: [
+            .valued("replay", "DIR", "the recording (`cascade eval --record DIR`); required"),
+            .valued("budget", "USD", "the most a policy may cost per problem, in US dollars"),
+            .valued("out", "FILE", "where to write the chosen config (default \(TuneCommand.defaultOutput))"),
+            .valued("config", "FILE", "the configuration to tune (default: the recording's)"),
+            .valued("problems", "FILE", "only these problems of the recording"),
+            .valued("seed", "N", "the seed of the validation split and the folds"),
+        ],
+        run: run)
+
     static let defaultOutput = "cascade-tuned.json"
 
     static func run(_ arguments: [String]) async throws -> Int32 {
-        let parsed = try CommandLineArguments(
-            arguments, command: "tune", options: ["replay", "budget", "out", "config", "problems", "seed"])
+        let parsed = try CommandLineArguments(arguments, spec: spec)
         // Every option is checked before the (long) replay starts.
-        let budget = try parsed.number("budget", command: "tune")
+        let budget = try parsed.number("budget")
         if let budget, budget < 0 {
             throw CLIError.usage("--budget is US dollars per problem and cannot be negative (got \(budget)); give 0 or more")
         }
-        let seed = try parsed.wholeNumber("seed", command: "tune").map(UInt64.init) ?? Tuner.defaultSeed
+        let seed = try parsed.wholeNumber("seed").map(UInt64.init) ?? Tuner.defaultSeed
         guard let directory = parsed.options["replay"] else {
             throw CLIError.usage("`cascade tune` needs --replay DIR: a recording made by `cascade eval --record DIR` with the largest k and l")
         }
