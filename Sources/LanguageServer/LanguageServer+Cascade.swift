@@ -211,7 +211,7 @@ extension LanguageServer {
     /// places them; nil when there are none or the document already has them.
     nonisolated func moduleImportInsertion(_ imports: [String]?, in document: TextDocument) -> ModuleImportInsertion? {
         guard let imports, !imports.isEmpty,
-              let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else { return nil }
+              let language = language(of: document) else { return nil }
         return language.moduleImportInsertion(of: imports, in: document.text)
     }
 

@@ -9,7 +9,7 @@ extension LanguageServer {
     /// as the engine's language layer sees it.
     func codeActions(_ params: CodeActionParams) throws -> JSONValue {
         let document = try openDocument(params.textDocument.uri)
-        guard let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else { return [] }
+        guard let language = language(of: document) else { return [] }
         guard params.range.start.line >= 0, params.range.start.line < document.lineCount else {
             throw ResponseError(.invalidParams, "range starts at line \(params.range.start.line), past the end of the document (\(document.lineCount) lines)")
         }
@@ -46,7 +46,7 @@ extension LanguageServer {
     private func bodyPosition(_ arguments: GenerateFromDocstringArguments) throws -> Position {
         let document = try openDocument(arguments.uri)
         guard arguments.line >= 0, arguments.line < document.lineCount,
-              let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else {
+              let language = language(of: document) else {
             throw ResponseError(.invalidParams, "no function at line \(arguments.line) of \(arguments.uri); ask for code actions again")
         }
         let context = language.context(in: document.text, line: arguments.line, utf16Column: nil)
@@ -106,7 +106,7 @@ extension LanguageServer {
         let document = try openDocument(arguments.uri)
         let atLine = arguments.line.flatMap { line -> String? in
             guard line >= 0, line < document.lineCount else { return nil }
-            return LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri)?
+            return language(of: document)?
                 .context(in: document.text, line: line, utf16Column: nil).entryPoint
         }
         guard let entryPoint = arguments.entryPoint ?? atLine ?? lastEntryPoint[arguments.uri] else {
@@ -116,8 +116,8 @@ extension LanguageServer {
             throw ResponseError(.invalidParams, "no tests known for '\(entryPoint)'; pass 'tests' or complete the function first")
         }
         // Below a top-level function; anything else (methods, unknown names) at the end of the file.
-        guard let language = LanguageRegistry.standard.language(languageId: document.languageId, uri: document.uri) else {
-            throw ResponseError(.invalidParams, "no test format for \(document.languageId) files (supported: \(LanguageRegistry.standard.supportedIds.joined(separator: ", ")))")
+        guard let language = language(of: document) else {
+            throw ResponseError(.invalidParams, "no test format for \(document.languageId) files (supported: \(languages.supportedIds.joined(separator: ", ")))")
         }
         let function = language.functionContext(named: entryPoint, in: document.text).flatMap { $0.kind == .function ? $0 : nil }
         var text = "\n\n" + language.testFunction(for: entryPoint, tests: tests)

@@ -51,7 +51,7 @@ extension LanguageServer {
 
     /// The function at the request's position as the cache tells functions apart.
     private func functionIdentity(_ request: CompletionRequest) -> CompletionCacheKey? {
-        guard let language = LanguageRegistry.standard.language(languageId: request.languageId, uri: request.uri) else { return nil }
+        guard let language = languages.language(languageId: request.languageId, uri: request.uri) else { return nil }
         let context = language.context(in: request.text, line: request.line, utf16Column: request.utf16Column)
         return context.isTestable ? CompletionCacheKey(context: context, configFingerprint: "") : nil
     }

@@ -33,6 +33,9 @@ public actor LanguageServer {
     let connection: JSONRPCConnection
     let engineFactory: EngineFactory
     let ledger: Ledger
+    /// What the server knows of languages (finding functions, imports, test functions): the
+    /// same registry the engine is given.
+    let languages: LanguageRegistry
 
     var phase = Phase.uninitialized
     var engine: (any CompletionEngine)?
@@ -48,10 +51,16 @@ public actor LanguageServer {
     /// Full cascades run in the background for automatic requests, by document.
     var escalations: [String: BackgroundEscalation] = [:]
 
-    public init(connection: JSONRPCConnection, engineFactory: @escaping EngineFactory, ledger: Ledger) {
+    public init(connection: JSONRPCConnection, engineFactory: @escaping EngineFactory, ledger: Ledger, languages: LanguageRegistry = .standard) {
         self.connection = connection
         self.engineFactory = engineFactory
         self.ledger = ledger
+        self.languages = languages
+    }
+
+    /// The support for `document`'s language, nil when there is none.
+    nonisolated func language(of document: TextDocument) -> (any LanguageSupport)? {
+        languages.language(languageId: document.languageId, uri: document.uri)
     }
 
     /// Serves until `exit` or the end of input.
