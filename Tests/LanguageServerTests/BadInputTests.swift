@@ -174,7 +174,7 @@ import Glibc
     // MARK: Numbers in a configuration sent by the client
 
     @Test func hugeNumbersInInitializationOptionsAreAConfigErrorAndTheServerStillAnswers() async throws {
-        let harness = ServerHarness(validatingConfiguration: FakeEngine())
+        let harness = ServerHarness(engine: FakeEngine(), validatesConfiguration: true)
         try await harness.start(options: ["tiers": [["name": "a", "endpoint": "local", "model": .double(1e19), "samples": .double(1e300)]]])
         let shown = await harness.client.waitForNotification(LSPMethod.showMessage)
         let message = shown?["message"]?.stringValue ?? ""
@@ -188,7 +188,7 @@ import Glibc
     }
 
     @Test func hugeNumbersInDidChangeConfigurationAreErrorsNamingKeyAndRangeAndThePreviousEngineStays() async throws {
-        let harness = ServerHarness(validatingConfiguration: FakeEngine())
+        let harness = ServerHarness(engine: FakeEngine(), validatesConfiguration: true)
         try await harness.start()
         // Sent as raw text: 1e400 is a JSON number no Double holds.
         let cases: [(key: String, number: String, says: String)] = [
@@ -269,34 +269,6 @@ import Glibc
     }
 }
 
-extension ServerHarness {
-    /// The harness with `cascade lsp`'s rule for a configuration sent by the client: it is
-    /// validated by `ConfigLoader` before an engine is made (here the fake one).
-    init(validatingConfiguration engine: FakeEngine) {
-        var toServer: [Int32] = [0, 0]
-        var fromServer: [Int32] = [0, 0]
-        _ = pipe(&toServer)
-        _ = pipe(&fromServer)
-        let connection = JSONRPCConnection(inputFD: toServer[0], outputFD: fromServer[1], log: { _ in })
-        let ledger = Ledger(file: nil)
-        let server = LanguageServer(connection: connection, engineFactory: { options in
-            if let options, options != .null, options != .object([:]) {
-                _ = try ConfigLoader.decode(value: options)
-            }
-            return engine
-        }, ledger: ledger)
-        let serverEnds = (toServer[0], fromServer[1])
-        exit = Task {
-            let code = await server.run()
-            close(serverEnds.0)
-            close(serverEnds.1)
-            return code
-        }
-        client = LSPTestClient(toServer: toServer[1], fromServer: fromServer[0])
-        self.engine = engine
-        self.ledger = ledger
-    }
-}
 
 /// Seeded garbage for the server: valid frames of harmless methods, mutated (flipped
 /// bytes, truncation, wrong, huge, negative and non-numeric lengths, NULs, invalid UTF-8,

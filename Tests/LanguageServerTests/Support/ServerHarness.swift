@@ -18,8 +18,12 @@ struct ServerHarness {
     /// Line 3 (0-based) is the body `pass`.
     static let source = "def add(a, b):\n    \"\"\"Add two numbers.\"\"\"\n\n    pass\n"
 
-    /// - Parameter handler: how the client answers the server's requests.
-    init(engine: FakeEngine = FakeEngine(), ledgerFile: LedgerFile? = nil,
+    /// - Parameters:
+    ///   - handler: how the client answers the server's requests.
+    ///   - validatesConfiguration: check a configuration the client sends with `ConfigLoader`
+    ///     before answering with the fake engine, as `cascade lsp` does; otherwise only
+    ///     `{"broken": true}` is refused.
+    init(engine: FakeEngine = FakeEngine(), ledgerFile: LedgerFile? = nil, validatesConfiguration: Bool = false,
          handler: @escaping LSPTestClient.ServerRequestHandler = LSPTestClient.defaultHandler) {
         var toServer: [Int32] = [0, 0]
         var fromServer: [Int32] = [0, 0]
@@ -28,6 +32,9 @@ struct ServerHarness {
         let connection = JSONRPCConnection(inputFD: toServer[0], outputFD: fromServer[1], log: { _ in })
         let ledger = Ledger(file: ledgerFile)
         let server = LanguageServer(connection: connection, engineFactory: { options in
+            if validatesConfiguration, let options, options != .null, options != .object([:]) {
+                _ = try ConfigLoader.decode(value: options)
+            }
             if options?["broken"] == true { throw ConfigurationProblem() }
             return engine
         }, ledger: ledger)
