@@ -71,14 +71,7 @@ extension LanguageServer {
             // What a cancelled or superseded cascade spent before it stopped is spent all the same.
             if let spent = (error as? CancelledCascade)?.report, !spent.tiers.isEmpty { await ledger.record(spent) }
             progress.end(cancelled ? "cancelled" : "failed")
-            if cancelled {
-                complete(id, .failure(.cancelled()))
-            } else if case .inline(automatic: true) = answer {
-                log("automatic inline completion failed: \(error)")
-                complete(id, .success(["items": []]))
-            } else {
-                complete(id, .failure(ResponseError(.requestFailed, "cascade failed: \(error)")))
-            }
+            complete(id, failureAnswer(error, cancelled: cancelled, answer: answer))
             return
         }
         // The money is spent whether or not anyone still wants the answer.
@@ -89,29 +82,29 @@ extension LanguageServer {
             lastReports[request.uri ?? "", default: [:]][entryPoint] = report
             lastEntryPoint[request.uri ?? ""] = entryPoint
         }
-        let reportJSON = (try? JSONValue(encoding: report)) ?? .null
-        // The engine's time to sub-millisecond precision (the report's `latencyMs` is whole
-        // ms), so a client or benchmark can tell the server's own overhead from the cascade.
-        let engineMs = JSONValue.double((ContinuousClock.now - engineStart).milliseconds)
+        // Encoded once, and the same JSON goes everywhere the report and its badge go.
+        let finished = FinishedCascade(
+            result: result, document: document, position: position,
+            reportJSON: (try? JSONValue(encoding: report)) ?? .null,
+            badgeJSON: (try? JSONValue(encoding: ReportFormatter().badge(report))) ?? .null,
+            // The engine's time to sub-millisecond precision (the report's `latencyMs` is whole
+            // ms), so a client or benchmark can tell the server's own overhead from the cascade.
+            engineMs: (ContinuousClock.now - engineStart).milliseconds,
+            edits: CompletionEdits(
+                document: document, encoding: encoding, cursor: position,
+                startLine: result.startLine, endLine: result.endLine, text: report.completion,
+                imports: moduleImportInsertion(report.imports, in: document)))
         // What the editor shows: the server's badge, and the session's totals for a status line.
-        let badgeJSON = (try? JSONValue(encoding: ReportFormatter().badge(report))) ?? .null
         let sessionJSON = (try? JSONValue(encoding: await ledger.summary())) ?? .null
         connection.notify(LSPMethod.cascadeReport, [
             "uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)],
-            "report": reportJSON, "badge": badgeJSON, "session": sessionJSON,
+            "report": finished.reportJSON, "badge": finished.badgeJSON, "session": sessionJSON,
         ])
         guard pending[id] != nil else { return }
         if Task.isCancelled {
             complete(id, .failure(.cancelled()))
             return
         }
-        let edits = CompletionEdits(
-            document: document, encoding: encoding, cursor: position,
-            startLine: result.startLine, endLine: result.endLine, text: report.completion,
-            imports: moduleImportInsertion(report.imports, in: document))
-        let usable = report.status != .failed && report.status != .cancelled && !report.completion.isEmpty
-        let accepted = LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
-        let regionEdit = edits.regionEdit
         switch answer {
         case .inline(let automatic):
             // An automatic request shows only verified code: the rest goes on in the background.
@@ -121,53 +114,106 @@ extension LanguageServer {
                 complete(id, .success(["items": []]))
                 return
             }
-            notifier?.verdict(report, reportJSON: reportJSON, edits: usable ? edits : nil)
-            guard usable else {
-                if !automatic { showNoCompletion(report) }
-                complete(id, .success(["items": []]))
-                return
-            }
-            // An inline item has no room for a second edit: accepting it adds the imports.
-            let command = edits.importEdit == nil ? accepted : LSPCommand(
-                title: accepted.title, command: accepted.command,
-                arguments: [["id": .string(report.id), "uri": .string(document.uri),
-                             "imports": .array((report.imports ?? []).map(JSONValue.string))]])
-            let item = InlineCompletionItem(
-                insertText: edits.inlineText, filterText: nil, range: edits.inlineRange, command: command,
-                data: ["cascade": reportJSON, "engineMs": engineMs, "badge": badgeJSON])
-            complete(id, Result { try JSONValue(encoding: InlineCompletionList(items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
+            notifier?.verdict(report, reportJSON: finished.reportJSON, edits: finished.usable ? finished.edits : nil)
+            complete(id, inlineAnswer(finished, automatic: automatic))
         case .list:
-            guard usable else {
-                showNoCompletion(report)
-                complete(id, .success(["isIncomplete": false, "items": []]))
-                return
-            }
-            var (main, additional) = edits.listEdits
-            if let importEdit = edits.importEdit { additional.insert(importEdit, at: 0) }
-            let typed = typedText(in: document, from: main.range.start, to: position)
-            let label = report.completion.split(separator: "\n").first.map { String($0.drop(while: { $0 == " " || $0 == "\t" }).prefix(60)) } ?? report.id
-            let item = CompletionItem(
-                label: label, kind: 1, detail: ReportFormatter().detail(report), documentation: .markdown(ReportFormatter().markdown(report)),
-                filterText: typed.isEmpty ? nil : typed, sortText: "0", preselect: true, insertTextFormat: 1,
-                textEdit: main, additionalTextEdits: additional.isEmpty ? nil : additional, command: accepted,
-                data: ["cascade": reportJSON, "badge": badgeJSON])
-            complete(id, Result { try JSONValue(encoding: CompletionList(isIncomplete: false, items: [item])) }.mapError { ResponseError(.internalError, "\($0)") })
-        case .codeAction(var action):
-            guard usable else {
-                complete(id, .failure(ResponseError(.requestFailed, "the cascade found no usable body (\(report.status.rawValue))\(report.reason.map { ": " + $0 } ?? "")")))
-                return
-            }
-            action.edit = WorkspaceEdit(changes: [document.uri: (edits.importEdit.map { [$0] } ?? []) + [regionEdit]])
-            complete(id, Result { try JSONValue(encoding: action) }.mapError { ResponseError(.internalError, "\($0)") })
+            complete(id, listAnswer(finished))
+        case .codeAction(let action):
+            complete(id, codeActionAnswer(finished, action: action))
         case .applyEdit:
-            guard usable else {
-                complete(id, .success(["applied": false, "report": reportJSON, "badge": badgeJSON]))
-                return
-            }
-            let edit = WorkspaceEdit(changes: [document.uri: (edits.importEdit.map { [$0] } ?? []) + [regionEdit]])
-            let applied = await applyEdit(label: "Generate \(report.entryPoint ?? "function") from docstring", edit)
-            complete(id, .success(["applied": .bool(applied), "report": reportJSON, "badge": badgeJSON]))
+            complete(id, await appliedEditAnswer(finished))
         }
+    }
+
+    /// A cascade that ended, with what every kind of answer is built from.
+    private struct FinishedCascade {
+        var result: CompletionResult
+        var document: TextDocument
+        var position: Position
+        var reportJSON: JSONValue
+        var badgeJSON: JSONValue
+        var engineMs: Double
+        var edits: CompletionEdits
+
+        var report: CascadeReport { result.report }
+        var usable: Bool { report.status != .failed && report.status != .cancelled && !report.completion.isEmpty }
+        var accepted: LSPCommand {
+            LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
+        }
+        /// The imports it needs first, then the body.
+        var workspaceEdit: WorkspaceEdit {
+            WorkspaceEdit(changes: [document.uri: (edits.importEdit.map { [$0] } ?? []) + [edits.regionEdit]])
+        }
+    }
+
+    /// When the engine threw: -32800 when cancelled, nothing for an automatic request (a
+    /// failure the user did not ask for is logged, not shown), else the error.
+    private func failureAnswer(_ error: any Error, cancelled: Bool, answer: Answer) -> Result<JSONValue, ResponseError> {
+        if cancelled { return .failure(.cancelled()) }
+        if case .inline(automatic: true) = answer {
+            log("automatic inline completion failed: \(error)")
+            return .success(["items": []])
+        }
+        return .failure(ResponseError(.requestFailed, "cascade failed: \(error)"))
+    }
+
+    private func inlineAnswer(_ finished: FinishedCascade, automatic: Bool) -> Result<JSONValue, ResponseError> {
+        guard finished.usable else {
+            if !automatic { showNoCompletion(finished.report) }
+            return .success(["items": []])
+        }
+        let report = finished.report
+        // An inline item has no room for a second edit: accepting it adds the imports.
+        let command = finished.edits.importEdit == nil ? finished.accepted : LSPCommand(
+            title: finished.accepted.title, command: CascadeCommand.accepted,
+            arguments: [["id": .string(report.id), "uri": .string(finished.document.uri),
+                         "imports": .array((report.imports ?? []).map(JSONValue.string))]])
+        let item = InlineCompletionItem(
+            insertText: finished.edits.inlineText, filterText: nil, range: finished.edits.inlineRange, command: command,
+            data: ["cascade": finished.reportJSON, "engineMs": .double(finished.engineMs), "badge": finished.badgeJSON])
+        return encoded(InlineCompletionList(items: [item]))
+    }
+
+    private func listAnswer(_ finished: FinishedCascade) -> Result<JSONValue, ResponseError> {
+        let report = finished.report
+        guard finished.usable else {
+            showNoCompletion(report)
+            return .success(["isIncomplete": false, "items": []])
+        }
+        var (main, additional) = finished.edits.listEdits
+        if let importEdit = finished.edits.importEdit { additional.insert(importEdit, at: 0) }
+        let typed = typedText(in: finished.document, from: main.range.start, to: finished.position)
+        let label = report.completion.split(separator: "\n").first.map { String($0.drop(while: { $0 == " " || $0 == "\t" }).prefix(60)) } ?? report.id
+        let item = CompletionItem(
+            label: label, kind: 1, detail: ReportFormatter().detail(report), documentation: .markdown(ReportFormatter().markdown(report)),
+            filterText: typed.isEmpty ? nil : typed, sortText: "0", preselect: true, insertTextFormat: 1,
+            textEdit: main, additionalTextEdits: additional.isEmpty ? nil : additional, command: finished.accepted,
+            data: ["cascade": finished.reportJSON, "badge": finished.badgeJSON])
+        return encoded(CompletionList(isIncomplete: false, items: [item]))
+    }
+
+    private func codeActionAnswer(_ finished: FinishedCascade, action: CodeAction) -> Result<JSONValue, ResponseError> {
+        let report = finished.report
+        guard finished.usable else {
+            return .failure(ResponseError(.requestFailed, "the cascade found no usable body (\(report.status.rawValue))\(report.reason.map { ": " + $0 } ?? "")"))
+        }
+        var action = action
+        action.edit = finished.workspaceEdit
+        return encoded(action)
+    }
+
+    /// `cascade.generateFromDocstring`: asks the client to apply the edit, answers `{applied, report, badge}`.
+    private func appliedEditAnswer(_ finished: FinishedCascade) async -> Result<JSONValue, ResponseError> {
+        var applied = false
+        if finished.usable {
+            applied = await applyEdit(label: "Generate \(finished.report.entryPoint ?? "function") from docstring", finished.workspaceEdit)
+        }
+        return .success(["applied": .bool(applied), "report": finished.reportJSON, "badge": finished.badgeJSON])
+    }
+
+    /// `value` as an answer; an encoding failure is the server's own error.
+    func encoded(_ value: some Encodable) -> Result<JSONValue, ResponseError> {
+        Result { try JSONValue(encoding: value) }.mapError { ResponseError(.internalError, "\($0)") }
     }
 
     /// Why an invoked completion has nothing to show, where every client shows it (an empty
