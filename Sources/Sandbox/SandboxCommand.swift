@@ -50,9 +50,11 @@ struct SandboxCommand: Equatable {
         ]
     }
 
+    /// The runner is PID 1 of its namespace (`--as-pid-1`): nothing inside can kill it, and
+    /// everything inside dies with it.
     static func bubblewrapArguments(interpreter: InterpreterInfo, runDirectory: String, environment: [String: String]) -> [String] {
         var arguments = [
-            "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+            "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
             "--ro-bind", "/usr", "/usr",
         ]
         let manager = FileManager.default
