@@ -198,3 +198,85 @@ struct ForgedVerdictTests {
     }
 }
 }
+
+/// The same for Node: the tracker, `assert` and the intrinsics a test relies on are out of reach.
+@Suite("Forged verdicts (JavaScript)", .timeLimit(.minutes(1)), .enabled(if: JavaScriptFixtures.nodeWorks, "node (Node.js 20) is not usable here"))
+struct JavaScriptForgedVerdictTests {
+    static let wrong = "function add(a, b) { return a - b; }\nasync function later(x) { return x; }\n"
+    static let right = "function add(a, b) { return a + b; }\nasync function later(x) { return x * 2; }\n"
+    static let tests = [
+        "assert.strictEqual(add(1, 2), 3);",
+        "assert.deepStrictEqual([add(2, 2)], [4]);",
+        "assert.ok(add(1, 1) === 2);",
+        "assert.strictEqual(await later(21), 42);",
+        "assert.ok([add(1, 1)].includes(2));",
+        "assert.strictEqual(JSON.stringify([add(1, 1)]), '[2]');",
+    ]
+
+    static func expectNoPass(_ trick: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let matrix = try await JavaScriptFixtures.run([trick + "\n" + wrong, right], tests)
+        #expect(!matrix.outcomes[0].contains(.pass), "the trick passed: \(matrix.outcomes[0]) \(matrix.loadErrors[0] ?? "")", sourceLocation: sourceLocation)
+        #expect(matrix.outcomes[1] == Array(repeating: .pass, count: tests.count), sourceLocation: sourceLocation)
+    }
+
+    @Test("replacing globalThis.__cascadeTrack so an async test counts as settled")
+    func replacedTracker() async throws {
+        try await Self.expectNoPass("globalThis.__cascadeTrack = (value, state) => { state.settled = 1; };")
+    }
+
+    @Test("replacing globalThis.assert")
+    func replacedAssert() async throws {
+        try await Self.expectNoPass("globalThis.assert = Object.assign(() => {}, { strictEqual() {}, deepStrictEqual() {}, ok() {} });")
+    }
+
+    @Test("patching assert.strictEqual and require('assert')")
+    func patchedAssert() async throws {
+        try await Self.expectNoPass("""
+            try { assert.strictEqual = () => {}; assert.deepStrictEqual = () => {}; assert.ok = () => {}; } catch (e) {}
+            try { const a = require('assert'); a.strictEqual = () => {}; Object.defineProperty(a, 'ok', { value: () => {} }); } catch (e) {}
+            """)
+    }
+
+    @Test("patching the intrinsics a test uses: Object.is, Array.prototype.includes, JSON.stringify, Promise.prototype.then")
+    func patchedIntrinsics() async throws {
+        try await Self.expectNoPass("""
+            try { Object.is = () => true; } catch (e) {}
+            try { Array.prototype.includes = () => true; } catch (e) {}
+            try { JSON.stringify = () => '[2]'; } catch (e) {}
+            try { Promise.prototype.then = function (ok) { ok(); }; } catch (e) {}
+            try { Object.defineProperty(Object.prototype, 'then', { get() { return (ok) => ok(); } }); } catch (e) {}
+            """)
+    }
+
+    @Test("replacing or shadowing the harness, or reaching the host realm through the global's constructor")
+    func harnessAndHostRealm() async throws {
+        try await Self.expectNoPass("""
+            try { globalThis.__cascadeHarness = { run: () => 'pass', start: () => 1, status: () => 'pass', timers: () => '', fire() {}, reset() {} }; } catch (e) {}
+            try { Object.defineProperty(globalThis, '__cascadeHarness', { value: {} }); } catch (e) {}
+            try { const HostObject = globalThis.constructor; HostObject.is = () => true; HostObject.prototype.pass = true; } catch (e) {}
+            """)
+        try await Self.expectNoPass("let __cascadeHarness = { run: () => 'pass' };")
+    }
+
+    @Test("real candidates keep working: classes, Error subclasses that set this.name, prototype methods, module.exports")
+    func correctCandidatesStillPass() async throws {
+        let solution = """
+            class ValidationError extends Error {
+              constructor(message) { super(message); this.name = 'ValidationError'; }
+            }
+            function Point(x) { this.x = x; }
+            Point.prototype.toString = function () { return 'P' + this.x; };
+            function check(x) { if (x < 0) throw new ValidationError('negative'); return new Point(x); }
+            module.exports = { check };
+            """
+        let tests = [
+            "assert.throws(() => check(-1), ValidationError);",
+            "assert.throws(() => check(-1), { name: 'ValidationError', message: 'negative' });",
+            "assert.strictEqual(String(check(2)), 'P2');",
+            "assert.deepStrictEqual(module.exports.check(1), new Point(1));",
+            "assert.strictEqual(String(check(2)), 'P3');",
+        ]
+        let matrix = try await JavaScriptFixtures.run([solution], tests)
+        #expect(matrix.outcomes == [[.pass, .pass, .pass, .pass, .fail]])
+    }
+}
