@@ -10,6 +10,10 @@ struct SandboxCommand: Equatable {
     /// Where the run directory appears inside bubblewrap.
     static let sandboxDirectory = "/sandbox"
 
+    /// The most a run may write: under bubblewrap its directory is a tmpfs of this size
+    /// (RLIMIT_FSIZE bounds each file at 16 MB besides).
+    static let scratchBytes = 64 << 20
+
     /// Host top-level directories that may be symlinks into /usr (merged-/usr systems) or real directories.
     private static let systemRoots = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
 
@@ -51,7 +55,7 @@ struct SandboxCommand: Equatable {
     }
 
     /// The runner is PID 1 of its namespace (`--as-pid-1`): nothing inside can kill it, and
-    /// everything inside dies with it.
+    /// everything inside dies with it. The run directory is a size-capped tmpfs, never the host's disk.
     static func bubblewrapArguments(interpreter: InterpreterInfo, runDirectory: String, environment: [String: String]) -> [String] {
         var arguments = [
             "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
@@ -73,7 +77,8 @@ struct SandboxCommand: Equatable {
             arguments += ["--ro-bind", path, path]
             bound.append(path)
         }
-        arguments += ["--dev", "/dev", "--bind", runDirectory, sandboxDirectory, "--chdir", sandboxDirectory]
+        arguments += ["--dev", "/dev", "--size", "\(scratchBytes)", "--perms", "0700", "--tmpfs", sandboxDirectory,
+                      "--chdir", sandboxDirectory]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) {
             arguments += ["--setenv", key, value]
         }
