@@ -15,7 +15,7 @@
 /// `builtins.exec` or the test list are out of reach because they are in another process.
 /// The judge is made non-dumpable before the fork (PR_SET_DUMPABLE 0), so a worker without
 /// CAP_SYS_PTRACE cannot trace it, read its memory or take its descriptors; under
-/// bubblewrap it is also PID 1, which nothing inside can kill. Whatever the
+/// bubblewrap or namespaces it is also PID 1, which nothing inside can kill. Whatever the
 /// worker does (dies, hangs, sends garbage) ends as an error or a timeout of the test it
 /// happened in and NotRun for the rest, never as a pass. Names of builtins are never taken
 /// from the candidate, so its own `len` or `sorted` is not the test's.
