@@ -1,5 +1,5 @@
 /// The Python side of the runner protocol (see `RunnerInput` and `RunnerReport`), run as
-/// `python3 -I -S -B -c`.
+/// `python3 -I -S -B -c` (or as marshalled bytecode, see `PythonRunner.preparedArguments`).
 ///
 /// The verdict is decided where candidate code never runs. The runner forks first thing,
 /// before it reads its job: the child (the worker) closes stdin and the results descriptor,

@@ -61,6 +61,8 @@ public struct SandboxExecutor: TestExecutor {
         var interpreter: InterpreterInfo
         var layers: ActiveLayers
         var tools: SandboxCommand.Tools
+        /// The runner's prepared arguments, when the probe made them.
+        var preparedArguments: [String]?
     }
 
     struct SolutionRow: Sendable {
@@ -79,7 +81,8 @@ public struct SandboxExecutor: TestExecutor {
                 ?? SandboxError.interpreterNotFound(language: language, tried: runner.interpreterNames)
         }
         let layers = try probed.layers.layers(for: mode)
-        return Plan(runner: runner, interpreter: interpreter, layers: layers, tools: probed.tools)
+        return Plan(runner: runner, interpreter: interpreter, layers: layers, tools: probed.tools,
+                    preparedArguments: probed.preparedArguments)
     }
 
     private func runSolution(_ solution: String, job: TestJob, plan: Plan) async throws -> SolutionRow {
@@ -95,7 +98,7 @@ public struct SandboxExecutor: TestExecutor {
         let limits = job.limits
         let command = SandboxCommand(
             layers: plan.layers, tools: plan.tools, interpreter: plan.interpreter,
-            interpreterArguments: plan.runner.runnerArguments(memoryMB: limits.memoryMB), runDirectory: directory.path,
+            interpreterArguments: plan.preparedArguments ?? plan.runner.runnerArguments(memoryMB: limits.memoryMB), runDirectory: directory.path,
             limits: ResourceLimits(limits, addressSpaceBytes: plan.runner.addressSpaceBytes(memoryMB: limits.memoryMB)),
             marker: marker, prefix: cap?.commandPrefix ?? [])
         let input = RunnerInput(solution: solution, tests: job.tests, testTimeout: limits.testTimeoutSeconds, nonce: nonce)

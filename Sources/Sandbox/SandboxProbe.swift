@@ -11,6 +11,8 @@ enum SandboxProbe {
     struct Probed: Sendable {
         var layers: SandboxLayers
         var tools: SandboxCommand.Tools
+        /// The runner's arguments in their prepared form (Python: compiled once here), if any.
+        var preparedArguments: [String]?
     }
 
     /// `searchPath` replaces `$PATH` for finding the interpreter and the tools (tests hide bwrap with it).
@@ -97,11 +99,13 @@ enum SandboxProbe {
         let processCap = ProcessCountCap.hierarchy.map {
             LayerStatus(isAvailable: true, detail: "\($0), at most \(ProcessCountCap.maximum) processes a run")
         } ?? LayerStatus(isAvailable: false, detail: "no writable pids cgroup hierarchy (needs root or a delegated cgroup); fork bombs are stopped by the deadline only")
+        var prepared: [String]?
+        if let interpreter { prepared = await runner.preparedArguments(interpreter: interpreter.executable) }
         let layers = SandboxLayers(
             bubblewrap: bubblewrap, namespaces: namespaces, resourceLimits: resourceLimits, processCap: processCap,
             interpreter: interpreter, interpreterProblem: interpreterProblem,
             probeMs: (clock.now - start).milliseconds)
-        return Probed(layers: layers, tools: tools)
+        return Probed(layers: layers, tools: tools, preparedArguments: prepared)
     }
 
     /// Resolves the interpreter through shims by asking it where it really is.
