@@ -23,7 +23,9 @@ public protocol LanguageRunner: Sendable {
     /// Arguments that make the interpreter print exactly `ok` (the bubblewrap probe).
     var probeArguments: [String] { get }
     /// Runner arguments prepared once per process with the interpreter found (Python: the
-    /// runner compiled to bytecode, which saves compiling it at every start), or nil.
+    /// runner compiled to bytecode, which saves compiling it at every start), or nil. They
+    /// replace `runnerArguments(memoryMB:)`, so only runners whose arguments do not depend on
+    /// the budget prepare any.
     func preparedArguments(interpreter: String) async -> [String]?
 }
 
@@ -84,9 +86,9 @@ public struct PythonRunner: LanguageRunner {
             input: .bytes(Array(pythonRunnerSource.utf8)), outputLimit: 1 << 20, timeout: .seconds(20))),
             result.termination == .exited(0), !result.standardOutputTruncated else { return nil }
         let encoded = result.standardOutputText
-        // One argument may hold at most 128 KiB (MAX_ARG_STRLEN).
+        // Base64 only, and within what one argument may hold (MAX_ARG_STRLEN, 128 KiB).
         guard !encoded.isEmpty, encoded.utf8.count < 120 << 10,
-              encoded.utf8.allSatisfy({ $0 < 128 && ($0 == 43 || $0 == 47 || $0 == 61 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)) }) else { return nil }
+              encoded.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) }) else { return nil }
         return ["-I", "-S", "-B", "-c", "import marshal, binascii; exec(marshal.loads(binascii.a2b_base64('\(encoded)')))"]
     }
 }
