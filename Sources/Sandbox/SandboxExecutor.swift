@@ -10,9 +10,12 @@ import Synchronization
 /// per language and process; see `probe(language:)`.
 public struct SandboxExecutor: TestExecutor {
     public let runners: [any LanguageRunner]
+    /// Where the interpreter and the sandbox tools are looked up instead of `$PATH` (nil: `$PATH`).
+    public let searchPath: String?
 
-    public init(runners: [any LanguageRunner] = [PythonRunner(), JavaScriptRunner()]) {
+    public init(runners: [any LanguageRunner] = [PythonRunner(), JavaScriptRunner()], searchPath: String? = nil) {
         self.runners = runners
+        self.searchPath = searchPath
     }
 
     /// The layers that work here for `language`, probed once and cached; `summary` is for `cascade doctor`.
@@ -28,7 +31,7 @@ public struct SandboxExecutor: TestExecutor {
                 processCap: LayerStatus(isAvailable: false, detail: "not probed"),
                 interpreter: nil, interpreterProblem: SandboxError.unsupportedLanguage(language).description, probeMs: 0)
         }
-        return await SandboxProbe.probe(runner).layers
+        return await SandboxProbe.probe(runner, searchPath: searchPath).layers
     }
 
     /// The layers a job with these limits would run under, or the error it would throw.
@@ -58,6 +61,8 @@ public struct SandboxExecutor: TestExecutor {
         var interpreter: InterpreterInfo
         var layers: ActiveLayers
         var tools: SandboxCommand.Tools
+        /// The runner's prepared arguments, when the probe made them.
+        var preparedArguments: [String]?
     }
 
     struct SolutionRow: Sendable {
@@ -70,14 +75,14 @@ public struct SandboxExecutor: TestExecutor {
         guard let runner = runners.first(where: { $0.language == language }) else {
             throw SandboxError.unsupportedLanguage(language)
         }
-        let probed = await SandboxProbe.probe(runner)
+        let probed = await SandboxProbe.probe(runner, searchPath: searchPath)
         guard let interpreter = probed.layers.interpreter else {
             throw probed.layers.interpreterProblem.map { SandboxError.interpreterBroken(path: runner.interpreterNames.first ?? language, detail: $0) }
                 ?? SandboxError.interpreterNotFound(language: language, tried: runner.interpreterNames)
         }
         let layers = try probed.layers.layers(for: mode)
-        return Plan(runner: runner, interpreter: interpreter, layers: layers,
-                    tools: SandboxCommand.Tools(bwrap: probed.bwrapPath, prlimit: probed.prlimitPath))
+        return Plan(runner: runner, interpreter: interpreter, layers: layers, tools: probed.tools,
+                    preparedArguments: probed.preparedArguments)
     }
 
     private func runSolution(_ solution: String, job: TestJob, plan: Plan) async throws -> SolutionRow {
@@ -93,7 +98,7 @@ public struct SandboxExecutor: TestExecutor {
         let limits = job.limits
         let command = SandboxCommand(
             layers: plan.layers, tools: plan.tools, interpreter: plan.interpreter,
-            interpreterArguments: plan.runner.runnerArguments(memoryMB: limits.memoryMB), runDirectory: directory.path,
+            interpreterArguments: plan.preparedArguments ?? plan.runner.runnerArguments(memoryMB: limits.memoryMB), runDirectory: directory.path,
             limits: ResourceLimits(limits, addressSpaceBytes: plan.runner.addressSpaceBytes(memoryMB: limits.memoryMB)),
             marker: marker, prefix: cap?.commandPrefix ?? [])
         let input = RunnerInput(solution: solution, tests: job.tests, testTimeout: limits.testTimeoutSeconds, nonce: nonce)
@@ -113,8 +118,8 @@ public struct SandboxExecutor: TestExecutor {
         }
         let report = RunnerReport(parsing: result.results, nonce: nonce, testCount: job.tests.count)
         var observed = result
-        // bubblewrap reports a child killed by signal n as exit status 128 + n.
-        if plan.layers.bubblewrap, case .exited(let status) = result.termination, status > 128 {
+        // bubblewrap (and a shell between) report a child killed by signal n as exit status 128 + n.
+        if plan.layers.bubblewrap || plan.layers.namespaces, case .exited(let status) = result.termination, status > 128 {
             observed.termination = .signaled(status - 128)
         }
         return Self.row(report: report, result: observed, testCount: job.tests.count)

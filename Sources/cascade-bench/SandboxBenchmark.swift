@@ -5,6 +5,7 @@ import Sandbox
 
 /// 10 solutions × 10 tests through `SandboxExecutor`, per layer, plus the bare cost of one
 /// spawn with and without each wrapper. `--parallelism N` overrides the default (`ExecutionConfig().parallelism`).
+/// The namespaces row is `auto` with bwrap hidden (a search path of links to everything else).
 enum SandboxBenchmark {
     static let solutionCount = 10
     static let testCount = 10
@@ -28,9 +29,9 @@ enum SandboxBenchmark {
             let directory = NSTemporaryDirectory() + "cascade-bench-\(getpid())"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            var bind = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+            var bind = ["--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
                         "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                        "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--bind", directory, "/sandbox", "--chdir", "/sandbox"]
+                        "--symlink", "usr/bin", "/bin", "--dev", "/dev", "--size", "\(64 << 20)", "--tmpfs", "/sandbox", "--chdir", "/sandbox"]
             for path in interpreter.readOnlyPaths where !path.hasPrefix("/usr") { bind += ["--ro-bind", path, path] }
             let withBwrap = try await meanSpawnMs(bwrap, bind + ["--", interpreter.executable, "-I", "-S", "-c", "pass"])
             print("  + bwrap:          \(format(withBwrap)) ms (+\(format(withBwrap - bare)))")
@@ -41,12 +42,14 @@ enum SandboxBenchmark {
             job.limits.parallelism = width
         }
         print("\n\(solutionCount) solutions × \(testCount) tests (\(solutionCount * testCount) pairs), parallelism \(job.limits.parallelism), best and mean of \(rounds):")
-        var modes: [SandboxMode] = []
-        if layers.bubblewrap.isAvailable { modes.append(.bwrap) }
-        if layers.resourceLimits.isAvailable { modes.append(.rlimits) }
-        modes.append(.none)
         let executor = SandboxExecutor()
-        for mode in modes {
+        var rows: [(label: String, executor: SandboxExecutor, mode: SandboxMode)] = []
+        if layers.bubblewrap.isAvailable { rows.append(("bwrap", executor, .bwrap)) }
+        let hidden = SandboxExecutor(searchPath: try linkDirectory(excluding: "bwrap"))
+        if await hidden.probe(language: "python").namespaces.isAvailable { rows.append(("unshare", hidden, .auto)) }
+        if layers.resourceLimits.isAvailable { rows.append(("rlimits", executor, .rlimits)) }
+        rows.append(("none", executor, .none))
+        for (label, executor, mode) in rows {
             var limits = job.limits
             limits.sandbox = mode
             let active = try await executor.activeLayers(mode: mode)
@@ -55,18 +58,32 @@ enum SandboxBenchmark {
                 let matrix = try await executor.run(TestJob(language: "python", solutions: job.solutions, tests: job.tests, limits: limits))
                 let passes = matrix.outcomes.joined().filter(\.passed).count
                 guard passes == expectedPasses else {
-                    throw BenchmarkError.wrongMatrix(mode: mode.rawValue, passes: passes, expected: expectedPasses)
+                    throw BenchmarkError.wrongMatrix(mode: label, passes: passes, expected: expectedPasses)
                 }
                 walls.append(matrix.wallMs)
             }
             let best = walls.min()!
             let mean = walls.reduce(0, +) / Double(walls.count)
             let pairs = Double(solutionCount * testCount)
-            print("  \(mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) [\(active)]")
+            let layerList = "\(active)".components(separatedBy: "; not protected")[0]
+            print("  \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) [\(layerList)]")
             print("           wall \(format(best)) ms best, \(format(mean)) ms mean → \(format(pairs / best * 1000)) pairs/s best, \(format(pairs / mean * 1000)) pairs/s mean, \(format(best / Double(solutionCount))) ms per solution process")
             let cancel = try await cancellationMs(executor, limits: limits)
             print("           cancel a run of 2 sleeping solutions: returned \(format(cancel)) ms after Task.cancel()")
         }
+    }
+
+    /// A directory of links to every executable on `PATH` except `name`.
+    static func linkDirectory(excluding name: String) throws -> String {
+        let directory = NSTemporaryDirectory() + "cascade-bench-path-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for entry in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").reversed() {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: String(entry))) ?? [] where file != name {
+                unlink("\(directory)/\(file)")
+                symlink("\(entry)/\(file)", "\(directory)/\(file)")
+            }
+        }
+        return directory
     }
 
     /// How long a running job takes to return (every process killed) after its task is cancelled.

@@ -7,9 +7,10 @@ import Testing
 extension SandboxSuite {
 @Suite("Layer selection and the results channel")
 struct LayerSelectionTests {
-    static func layers(bwrap: Bool, rlimits: Bool = true) -> SandboxLayers {
+    static func layers(bwrap: Bool, namespaces: Bool = true, rlimits: Bool = true) -> SandboxLayers {
         SandboxLayers(
             bubblewrap: LayerStatus(isAvailable: bwrap, detail: bwrap ? "/usr/bin/bwrap" : "user namespaces are disabled"),
+            namespaces: LayerStatus(isAvailable: namespaces, detail: namespaces ? "/usr/bin/unshare" : "unshare not found on PATH"),
             resourceLimits: LayerStatus(isAvailable: rlimits, detail: rlimits ? "/usr/bin/prlimit" : "prlimit not found"),
             processCap: LayerStatus(isAvailable: false, detail: "none"),
             interpreter: InterpreterInfo(language: "python", executable: "/usr/bin/python3", readOnlyPaths: []),
@@ -19,15 +20,32 @@ struct LayerSelectionTests {
     @Test("auto picks bubblewrap when it works")
     func autoPrefersBubblewrap() throws {
         let active = try Self.layers(bwrap: true).layers(for: .auto)
-        #expect(active.bubblewrap && active.resourceLimits)
+        #expect(active.bubblewrap && !active.namespaces && active.resourceLimits)
         #expect(active.note == nil)
     }
 
-    @Test("auto falls back to rlimits and says why")
-    func autoFallsBackLoudly() throws {
+    @Test("auto without bubblewrap isolates with namespaces and says why and what they leave open")
+    func autoFallsBackToNamespaces() throws {
         let active = try Self.layers(bwrap: false).layers(for: .auto)
-        #expect(!active.bubblewrap && active.resourceLimits)
+        #expect(!active.bubblewrap && active.namespaces && active.resourceLimits)
         #expect(active.note?.contains("user namespaces are disabled") == true)
+        #expect(active.note?.contains("apt-get install -y bubblewrap") == true)
+        #expect(active.notProtected.contains("file system"))
+    }
+
+    @Test("auto with neither bubblewrap nor namespaces refuses, says how to install bubblewrap, and never means rlimits")
+    func autoRefusesWithoutIsolation() throws {
+        let layers = Self.layers(bwrap: false, namespaces: false)
+        #expect(throws: SandboxError.isolationUnavailable(bubblewrap: "user namespaces are disabled", namespaces: "unshare not found on PATH")) {
+            try layers.layers(for: .auto)
+        }
+        let message = SandboxError.isolationUnavailable(bubblewrap: "a", namespaces: "b").description
+        #expect(message.contains("apt-get install -y bubblewrap") && message.contains("refuses"))
+        #expect(layers.summary.contains("sandbox \"auto\" refuses to run"))
+        // rlimits stays available, but only by name, and it says what it leaves open.
+        let rlimits = try layers.layers(for: .rlimits)
+        #expect(!rlimits.bubblewrap && !rlimits.namespaces && rlimits.resourceLimits)
+        #expect(rlimits.description.contains("not protected: the file system, the network"))
     }
 
     @Test("bwrap fails clearly when bubblewrap does not work")
@@ -49,7 +67,7 @@ struct LayerSelectionTests {
     func probeSummary() async {
         let layers = await SandboxExecutor.probe(language: "python")
         #expect(layers.interpreter != nil)
-        for word in ["bubblewrap:", "rlimits:", "process cap:", "always:", "python:"] {
+        for word in ["bubblewrap:", "namespaces (unshare):", "rlimits:", "process cap:", "always:", "python:", "sandbox \"auto\""] {
             #expect(layers.summary.contains(word))
         }
     }

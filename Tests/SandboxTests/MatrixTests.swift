@@ -85,6 +85,21 @@ struct MatrixTests {
         #expect(matrix.outcomes[1] == [.error("Signal\(SIGSEGV)"), .error("NotRun")])
     }
 
+    @Test("the runner as prepared bytecode and as source give the same matrix")
+    func preparedBytecode() async throws {
+        let layers = await SandboxFixtures.layers()
+        let interpreter = try #require(layers.interpreter)
+        let prepared = try #require(await PythonRunner().preparedArguments(interpreter: interpreter.executable))
+        #expect(prepared.joined(separator: " ").contains("marshal"))
+        let solutions = [Self.add, "def add(a, b):\n    return a * b\n", "def add(a, b)\n"]
+        let tests = Self.addTests + ["assert add('a', 'b') == 'ab'"]
+        let fromBytecode = try await SandboxFixtures.run(solutions, tests)
+        let fromSource = try await SandboxExecutor(runners: [SourceOnlyPythonRunner()]).run(
+            TestJob(language: "python-source", solutions: solutions, tests: tests, limits: SandboxFixtures.limits()))
+        #expect(fromBytecode.outcomes == fromSource.outcomes)
+        #expect(fromBytecode.outcomes[0] == [.pass, .pass, .pass, .pass])
+    }
+
     @Test("parallelism 1 and many solutions give the same exact matrix")
     func boundedParallelism() async throws {
         var limits = SandboxFixtures.limits()
@@ -94,4 +109,12 @@ struct MatrixTests {
         #expect(matrix.outcomes == [[.pass, .fail], [.fail, .fail], [.fail, .pass], [.fail, .fail], [.fail, .fail]])
     }
 }
+}
+
+/// The Python runner without its prepared bytecode: the source, compiled at every start.
+struct SourceOnlyPythonRunner: LanguageRunner {
+    var language: String { "python-source" }
+    var interpreterNames: [String] { PythonRunner().interpreterNames }
+    var introspectionArguments: [String] { PythonRunner().introspectionArguments }
+    var runnerArguments: [String] { PythonRunner().runnerArguments }
 }
