@@ -86,7 +86,7 @@ extension LanguageServer {
         let finished = FinishedCascade(
             result: result, document: document, position: position,
             reportJSON: (try? JSONValue(encoding: report)) ?? .null,
-            badgeJSON: (try? JSONValue(encoding: ReportFormatter().badge(report))) ?? .null,
+            badgeJSON: JSONValue(ReportFormatter().badge(report)),
             // The engine's time to sub-millisecond precision (the report's `latencyMs` is whole
             // ms), so a client or benchmark can tell the server's own overhead from the cascade.
             engineMs: (ContinuousClock.now - engineStart).milliseconds,
@@ -95,7 +95,7 @@ extension LanguageServer {
                 startLine: result.startLine, endLine: result.endLine, text: report.completion,
                 imports: moduleImportInsertion(report.imports, in: document)))
         // What the editor shows: the server's badge, and the session's totals for a status line.
-        let sessionJSON = (try? JSONValue(encoding: await ledger.summary())) ?? .null
+        let sessionJSON = JSONValue(await ledger.summary())
         connection.notify(LSPMethod.cascadeReport, [
             "uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)],
             "report": finished.reportJSON, "badge": finished.badgeJSON, "session": sessionJSON,

@@ -58,7 +58,7 @@ struct SuggestionNotifier: Sendable {
             "item": edits.map { edits in
                 (try? JSONValue(encoding: InlineSuggestionItem(insertText: edits.inlineText, range: edits.inlineRange))) ?? .null
             } ?? .null,
-            "badge": ["text": .string(badge.text), "severity": .string(badge.severity.rawValue)],
+            "badge": JSONValue(badge),
         ]
         if let candidate { params["candidate"] = .int(candidate) }
         if let report { params["report"] = report }

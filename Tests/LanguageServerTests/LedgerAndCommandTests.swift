@@ -93,6 +93,14 @@ import Testing
         _ = await harness.stop()
     }
 
+    @Test func theSessionAndBadgeAreTheJSONTheirEncodingWouldGive() throws {
+        let summary = LedgerSummary(requests: 2, spentUSD: 0.25, baselineUSD: 1.5, savedUSD: 1.25, accepted: 1,
+                                    byTier: ["small": .init(requests: 2, spentUSD: 0.25)])
+        #expect(JSONValue(summary) == (try JSONValue(encoding: summary)))
+        let badge = Badge(text: "✓ 3/3 tests · small · $0.00003", severity: .ok)
+        #expect(JSONValue(badge) == (try JSONValue(encoding: badge)))
+    }
+
     @Test func insertTestsNamesTheFunctionAtTheClientsLine() async throws {
         let harness = ServerHarness()
         try await harness.start(open: false)
