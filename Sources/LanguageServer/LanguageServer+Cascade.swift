@@ -75,7 +75,7 @@ extension LanguageServer {
             return
         }
         // The money is spent whether or not anyone still wants the answer.
-        await ledger.record(result.report)
+        let session = await ledger.record(result.report)
         progress.end(ReportFormatter().detail(result.report))
         let report = result.report
         if let entryPoint = report.entryPoint {
@@ -95,10 +95,9 @@ extension LanguageServer {
                 startLine: result.startLine, endLine: result.endLine, text: report.completion,
                 imports: moduleImportInsertion(report.imports, in: document)))
         // What the editor shows: the server's badge, and the session's totals for a status line.
-        let sessionJSON = JSONValue(await ledger.summary())
         connection.notify(LSPMethod.cascadeReport, [
             "uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)],
-            "report": finished.reportJSON, "badge": finished.badgeJSON, "session": sessionJSON,
+            "report": finished.reportJSON, "badge": finished.badgeJSON, "session": JSONValue(session),
         ])
         guard pending[id] != nil else { return }
         if Task.isCancelled {

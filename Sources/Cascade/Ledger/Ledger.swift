@@ -22,8 +22,11 @@ public actor Ledger {
     }
 
     /// Adds a finished cascade to the session and appends it to the file.
-    public func record(_ report: CascadeReport) {
+    /// - Returns: the session's totals with it.
+    @discardableResult
+    public func record(_ report: CascadeReport) -> LedgerSummary {
         append(LedgerEntry(report: report))
+        return session
     }
 
     /// Counts one accepted suggestion.
