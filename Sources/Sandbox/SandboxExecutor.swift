@@ -102,8 +102,10 @@ public struct SandboxExecutor: TestExecutor {
             limits: ResourceLimits(limits, addressSpaceBytes: plan.runner.addressSpaceBytes(memoryMB: limits.memoryMB)),
             marker: marker, prefix: cap?.commandPrefix ?? [])
         let input = RunnerInput(solution: solution, tests: job.tests, testTimeout: limits.testTimeoutSeconds, nonce: nonce)
-        // The whole run may take a load plus every test at its limit, plus start-up; never more than runTimeout.
-        let budget = min(limits.runTimeoutSeconds, 2 + limits.testTimeoutSeconds * Double(job.tests.count + 1))
+        // The whole run may take every test at its limit plus the load and start-up (5 s: the
+        // interpreter, the isolation and the runner's judge can take seconds on a busy 2-core
+        // machine); never more than runTimeout.
+        let budget = min(limits.runTimeoutSeconds, 5 + limits.testTimeoutSeconds * Double(job.tests.count + 1))
         if ProcessInfo.processInfo.environment["CASCADE_SANDBOX_TRACE"] != nil {
             FileHandle.standardError.write(Data("cascade: sandbox: \(([command.executable] + command.arguments.map { $0.count > 200 ? "<runner>" : $0 }).joined(separator: " "))\n".utf8))
         }
