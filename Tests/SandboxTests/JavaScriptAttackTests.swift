@@ -20,8 +20,9 @@ struct JavaScriptAttackTests {
         let matrix = try await JavaScriptFixtures.run(["function f() { while (true) {} }"], ["f();", "assert.ok(true);"],
                                                       SandboxFixtures.limits(test: 0.5))
         #expect(matrix.outcomes == [[.timeout, .pass]])
-        // Loose: the suite shares 2 cores; the outcomes above already show the per-test timer won.
-        #expect(clock.now - start < .seconds(10))
+        // Loose: the whole suite shares 2 cores (10 s was seen in CI, the probe of the first job
+        // included); the outcomes above already show the per-test timer won.
+        #expect(clock.now - start < .seconds(30))
     }
 
     @Test("while(true) in a promise, a then-callback or a timer is a timeout, not a hang")
@@ -38,7 +39,7 @@ struct JavaScriptAttackTests {
         let matrix = try await JavaScriptFixtures.run([Self.ok], tests, SandboxFixtures.limits(test: 0.3))
         #expect(matrix.outcomes == [[.timeout, .timeout, .timeout, .timeout, .pass]])
         // Loose (2 shared cores); the last test passing already shows no loop hung the run.
-        #expect(clock.now - start < .seconds(15))
+        #expect(clock.now - start < .seconds(30))
     }
 
     @Test("a memory bomb dies at the heap limit and does not take other solutions with it")
