@@ -136,7 +136,7 @@ struct RunTests {
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         // Far below the child's 30 s; the < 100 ms figure is for an idle machine (cascade-bench sandbox).
-        #expect(clock.now - start < .seconds(5))
+        #expect(clock.now - start < .seconds(15))
         #expect(await ProcessProbes.survivors(carrying: marker).isEmpty)
     }
 }

@@ -43,7 +43,7 @@ struct ContainmentTests {
         let matrix = try await SandboxFixtures.run(
             [swallowing, Self.add], ["assert add(1, 2) == 3", "assert add(2, 2) == 4"], SandboxFixtures.limits(test: 0.5, run: 20))
         #expect(matrix.outcomes == [[.timeout, .error("NotRun")], [.pass, .pass]])
-        #expect(clock.now - start < .seconds(3))  // the run deadline alone would be 3.5 s
+        #expect(clock.now - start < .seconds(6))  // the run deadline alone would be 6.5 s
     }
 
     @Test("a C call that holds the GIL past timer and watchdog is ended by the run deadline")
@@ -78,7 +78,7 @@ struct ContainmentTests {
         let start = clock.now
         let matrix = try await SandboxFixtures.run([noisy], ["assert add(1, 2) == 3", "assert add(1, 2) == 4"], SandboxFixtures.limits(test: 5, run: 10))
         #expect(matrix.outcomes == [[.pass, .fail]])
-        #expect(clock.now - start < .seconds(3))  // the run deadline alone would be 3.5 s
+        #expect(clock.now - start < .seconds(8))  // the run deadline alone would be 10 s
     }
 
     @Test("os._exit(0) mid-suite blames that test and passes nothing after it")
@@ -229,7 +229,7 @@ struct ContainmentTests {
         await #expect(throws: CancellationError.self) { try await task.value }
         // 100 ms is the target on an idle machine (measured by `cascade-bench sandbox`); the
         // bound here is loose because the whole suite shares 2 cores with other suites.
-        #expect(clock.now - start < .seconds(1))
+        #expect(clock.now - start < .seconds(3))
         #expect(await SandboxFixtures.survivors(withCommandLineContaining: tag).isEmpty)
     }
 }
