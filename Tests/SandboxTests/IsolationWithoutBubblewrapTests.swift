@@ -130,23 +130,9 @@ struct IsolationWithoutBubblewrapTests {
 
     @Test("writing 1 GB into the run directory fails at its cap and the run ends")
     func scratchIsBounded() async throws {
-        let filler = """
-        import os
-        def fill():
-            written = 0
-            try:
-                for i in range(128):
-                    with open("fill-%d" % i, "wb") as f:
-                        for _ in range(8):
-                            f.write(b"x" * (1 << 20))
-                            written += 1 << 20
-            except OSError:
-                pass
-            return written
-        """
         let clock = ContinuousClock()
         let start = clock.now
-        let matrix = try await Self.run([filler], ["assert fill() < 100 * 2 ** 20", "assert fill() >= 2 ** 30"], test: 4)
+        let matrix = try await Self.run([SandboxFixtures.diskFiller], ["assert fill() < 100 * 2 ** 20", "assert fill() >= 2 ** 30"], test: 4)
         #expect(matrix.outcomes == [[.pass, .fail]])
         #expect(clock.now - start < .seconds(10))
     }

@@ -18,6 +18,23 @@ enum SandboxFixtures {
         ExecutionConfig(testTimeoutSeconds: test, runTimeoutSeconds: run, memoryMB: memoryMB, parallelism: 2, sandbox: mode)
     }
 
+    /// A candidate whose `fill()` tries to write 1 GB into the run directory, 1 MB at a time,
+    /// and returns how much it managed before the file system refused.
+    static let diskFiller = """
+        import os
+        def fill():
+            written = 0
+            try:
+                for i in range(128):
+                    with open("fill-%d" % i, "wb") as f:
+                        for _ in range(8):
+                            f.write(b"x" * (1 << 20))
+                            written += 1 << 20
+            except OSError:
+                pass
+            return written
+        """
+
     static func run(_ solutions: [String], _ tests: [String], _ limits: ExecutionConfig = limits()) async throws -> PassMatrix {
         try await executor.run(TestJob(language: "python", solutions: solutions, tests: tests, limits: limits))
     }

@@ -98,21 +98,7 @@ vim.lsp.config('cascade', {
 vim.lsp.enable('cascade')
 vim.lsp.inline_completion.enable()
 
-local function ghost()
-  local marks = vim.api.nvim_buf_get_extmarks(0, ns, 0, -1, { details = true })
-  local texts = {}
-  for _, mark in ipairs(marks) do
-    for _, chunk in ipairs(mark[4].virt_text or {}) do table.insert(texts, chunk[1]) end
-    for _, line in ipairs(mark[4].virt_lines or {}) do
-      for _, chunk in ipairs(line) do table.insert(texts, chunk[1]) end
-    end
-  end
-  return table.concat(texts, '\n'), #marks
-end
-
-local function buffer_text()
-  return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
-end
+local ghost, buffer_text = t.ghost_text, t.buffer_text
 
 --- The reports that match(report) is true for.
 local function reports_where(match)

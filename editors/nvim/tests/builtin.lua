@@ -42,44 +42,9 @@ vim.lsp.config('cascade', { cmd = cmd, filetypes = { 'python', 'javascript' }, r
 vim.lsp.enable('cascade')
 vim.lsp.inline_completion.enable()
 
--- Where Neovim draws inline completions (nvim_create_namespace returns the existing one).
-local ns = vim.api.nvim_create_namespace('nvim.lsp.inline_completion')
+local wait_until, ghost, buffer_text = t.wait_until, t.ghost_text, t.buffer_text
 
-local co
-
---- Waits, letting the main loop run, until cond() is truthy; fails naming what it waited for.
-local function wait_until(what, cond)
-  local deadline = vim.uv.now() + t.timeout
-  while not cond() do
-    if vim.uv.now() >= deadline then t.fail('timed out after ' .. t.timeout .. ' ms waiting for ' .. what) end
-    vim.defer_fn(function()
-      local ok, err = coroutine.resume(co)
-      if not ok then
-        out('not ok - the script stopped: ' .. tostring(err))
-        vim.cmd('cquit 1')
-      end
-    end, 20)
-    coroutine.yield()
-  end
-end
-
-local function ghost()
-  local marks = vim.api.nvim_buf_get_extmarks(0, ns, 0, -1, { details = true })
-  local texts = {}
-  for _, mark in ipairs(marks) do
-    for _, chunk in ipairs(mark[4].virt_text or {}) do table.insert(texts, chunk[1]) end
-    for _, line in ipairs(mark[4].virt_lines or {}) do
-      for _, chunk in ipairs(line) do table.insert(texts, chunk[1]) end
-    end
-  end
-  return table.concat(texts, '\n'), #marks
-end
-
-local function buffer_text()
-  return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
-end
-
-co = coroutine.create(function()
+t.run(function()
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   check(vim.bo.filetype == 'python', 'filetype is python')
 
@@ -141,9 +106,3 @@ co = coroutine.create(function()
   for _, client in ipairs(vim.lsp.get_clients({ name = 'cascade' })) do client:stop() end
   t.finish()
 end)
-
-local ok, err = coroutine.resume(co)
-if not ok then
-  out('not ok - the script stopped: ' .. tostring(err))
-  vim.cmd('cquit 1')
-end

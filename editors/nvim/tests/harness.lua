@@ -61,6 +61,27 @@ function M.run(fn)
   end
 end
 
+-- Where Neovim 0.12 draws its built-in inline completions (nvim_create_namespace returns
+-- the existing one).
+local inline_ns = vim.api.nvim_create_namespace('nvim.lsp.inline_completion')
+
+--- The built-in inline completion's ghost text in the current buffer, and how many marks hold it.
+function M.ghost_text()
+  local marks = vim.api.nvim_buf_get_extmarks(0, inline_ns, 0, -1, { details = true })
+  local texts = {}
+  for _, mark in ipairs(marks) do
+    for _, chunk in ipairs(mark[4].virt_text or {}) do table.insert(texts, chunk[1]) end
+    for _, line in ipairs(mark[4].virt_lines or {}) do
+      for _, chunk in ipairs(line) do table.insert(texts, chunk[1]) end
+    end
+  end
+  return table.concat(texts, '\n'), #marks
+end
+
+function M.buffer_text()
+  return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+end
+
 function M.case(name, fn)
   local ok, err = xpcall(fn, debug.traceback)
   if ok then
