@@ -43,24 +43,10 @@ private func threadCount() -> Int {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).count
 }
 
-/// Waits (briefly, polling) until `condition` holds; the fake servers close their side on
-/// their own threads, a moment after the client has its answer.
-/// Returns as soon as `condition` holds; the limit only leaves room for a loaded machine.
-private func eventually(seconds: Double = 20, _ condition: () -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while !condition() {
-        if Date() > deadline { return false }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return true
-}
-
 /// From `cancel()` to the socket's close as the server sees it (measured on threads, not on
-/// the busy cooperative pool): microseconds of work; the bound leaves room for a loaded
-/// 2-core machine shared with compilers and other suites (typically 5-20 ms, at worst ~80 ms
-/// seen; see the printed measurements).
-/// Far below the servers' 10 s delays: the socket was closed, not waited out. Loose because the
-/// whole suite shares 2 cores; typical figures are 3-20 ms.
+/// the busy cooperative pool): microseconds of work, typically 3-20 ms seen. Far below the
+/// servers' 10 s delays (the socket was closed, not waited out); loose because the whole
+/// suite shares 2 cores with compilers and other suites.
 private let promptCancellation = Duration.seconds(2)
 
 @Suite(.timeLimit(.minutes(1)))

@@ -19,18 +19,6 @@ private func words(_ count: Int) -> String {
     (1...count).map { "word\($0)" }.joined(separator: " ")
 }
 
-/// Waits (polling briefly) until `condition` holds: for what the fake server's threads record.
-/// Generous, because the whole test process shares 2 cores and its cooperative pool with
-/// other suites; it returns as soon as the condition holds.
-private func eventually(seconds: Double = 20, _ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-    while !condition() {
-        if ContinuousClock.now > deadline { return false }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    return true
-}
-
 /// What the fake's `clientClosedAt` is compared with: from `cancel()` to the server seeing
 /// the connection close.
 private let closeAfterCancel = Duration.milliseconds(200)
