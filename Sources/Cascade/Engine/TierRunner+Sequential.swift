@@ -28,7 +28,8 @@ extension TierRunner {
         let needsTests = (examples.isEmpty || tier.threshold > 0) && tier.samples > 0 && tier.testSampleCount > 0
         let first = await Self.capture { try await model.generate(candidateRequest(0)) }
         if case .failure(let error) = first { try rethrowIfItEndsTheRequest(error) }
-        if let candidate = (try? first.get())?.texts.first.flatMap(extract) { announce(candidate, index: 0) }
+        let firstCandidate = (try? first.get())?.texts.first.flatMap(extract)
+        if let firstCandidate { announce(firstCandidate, index: 0) }
         let testOutcome = needsTests ? await Self.capture { try await model.generate(testRequest()) } : nil
         if case .failure(let error) = testOutcome { try rethrowIfItEndsTheRequest(error) }
         let testSamples = try? testOutcome?.get()
@@ -66,7 +67,7 @@ extension TierRunner {
             usage.solutionCompletionTokens += answer.completionTokens
             estimated = estimated || answer.usageEstimated
             generationMs += answer.latencyMs
-            guard let candidate = answer.texts.first.flatMap(extract) else { continue }
+            guard let candidate = index == 0 ? firstCandidate : answer.texts.first.flatMap(extract) else { continue }
 
             let passes: [Bool]
             if let known = state.passes(of: candidate.program) {
