@@ -104,10 +104,10 @@ extension LanguageServer {
     /// below the function (or at the end of the file).
     private func testInsertion(_ arguments: InsertTestsArguments) throws -> WorkspaceEdit {
         let document = try openDocument(arguments.uri)
+        let support = language(of: document)
         let atLine = arguments.line.flatMap { line -> String? in
             guard line >= 0, line < document.lineCount else { return nil }
-            return language(of: document)?
-                .context(in: document.text, line: line, utf16Column: nil).entryPoint
+            return support?.context(in: document.text, line: line, utf16Column: nil).entryPoint
         }
         guard let entryPoint = arguments.entryPoint ?? atLine ?? lastEntryPoint[arguments.uri] else {
             throw ResponseError(.invalidParams, "no cascade has run for \(arguments.uri) yet; pass 'entryPoint' and 'tests', or complete a function first")
@@ -115,10 +115,10 @@ extension LanguageServer {
         guard let tests = arguments.tests ?? lastReports[arguments.uri]?[entryPoint]?.tests, !tests.isEmpty else {
             throw ResponseError(.invalidParams, "no tests known for '\(entryPoint)'; pass 'tests' or complete the function first")
         }
-        // Below a top-level function; anything else (methods, unknown names) at the end of the file.
-        guard let language = language(of: document) else {
+        guard let language = support else {
             throw ResponseError(.invalidParams, "no test format for \(document.languageId) files (supported: \(languages.supportedIds.joined(separator: ", ")))")
         }
+        // Below a top-level function; anything else (methods, unknown names) at the end of the file.
         let function = language.functionContext(named: entryPoint, in: document.text).flatMap { $0.kind == .function ? $0 : nil }
         var text = "\n\n" + language.testFunction(for: entryPoint, tests: tests)
         let position: Position
