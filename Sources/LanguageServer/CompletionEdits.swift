@@ -34,9 +34,6 @@ struct CompletionEdits {
         return document.keepingInside(TextEdit(range: TextRange(start: regionStart, end: end), newText: newText), encoding: encoding)
     }
 
-    var inlineRange: TextRange { inlineEdit.range }
-    var inlineText: String { inlineEdit.newText }
-
     /// The whole region replaced by the text, as one edit (code actions, applied edits).
     var regionEdit: TextEdit {
         document.keepingInside(TextEdit(range: TextRange(start: regionStart, end: regionEnd), newText: text), encoding: encoding)

@@ -68,8 +68,7 @@ extension LanguageServer {
             result = try await engine.complete(request, progress: onProgress)
         } catch {
             let cancelled = error is CancelledCascade || error is CancellationError || Task.isCancelled
-            // What a cancelled or superseded cascade spent before it stopped is spent all the same.
-            if let spent = (error as? CancelledCascade)?.report, !spent.tiers.isEmpty { await ledger.record(spent) }
+            if let cancelled = error as? CancelledCascade { await ledger.record(cancelled) }
             progress.end(cancelled ? "cancelled" : "failed")
             complete(id, failureAnswer(error, cancelled: cancelled, answer: answer))
             return
@@ -113,7 +112,7 @@ extension LanguageServer {
                 complete(id, .success(["items": []]))
                 return
             }
-            notifier?.verdict(report, reportJSON: finished.reportJSON, edits: finished.usable ? finished.edits : nil)
+            notifier?.verdict(report, reportJSON: finished.reportJSON, badgeJSON: finished.badgeJSON, edits: finished.usable ? finished.edits : nil)
             complete(id, inlineAnswer(finished, automatic: automatic))
         case .list:
             complete(id, listAnswer(finished))
@@ -167,8 +166,9 @@ extension LanguageServer {
             title: finished.accepted.title, command: CascadeCommand.accepted,
             arguments: [["id": .string(report.id), "uri": .string(finished.document.uri),
                          "imports": .array((report.imports ?? []).map(JSONValue.string))]])
+        let edit = finished.edits.inlineEdit
         let item = InlineCompletionItem(
-            insertText: finished.edits.inlineText, filterText: nil, range: finished.edits.inlineRange, command: command,
+            insertText: edit.newText, filterText: nil, range: edit.range, command: command,
             data: ["cascade": finished.reportJSON, "engineMs": .double(finished.engineMs), "badge": finished.badgeJSON])
         return encoded(InlineCompletionList(items: [item]))
     }

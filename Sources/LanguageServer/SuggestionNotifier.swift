@@ -32,23 +32,23 @@ struct SuggestionNotifier: Sendable {
             document: document, encoding: encoding, cursor: position, startLine: preview.startLine,
             endLine: preview.endLine, text: preview.completion, imports: imports)
         let badge = Badge(text: "testing… · \(preview.tier)\(preview.index > 0 ? " · candidate \(preview.index + 1)" : "")", severity: .info)
-        send(state: "testing", tier: preview.tier, candidate: preview.index + 1, edits: edits, badge: badge, report: nil)
+        send(state: "testing", tier: preview.tier, candidate: preview.index + 1, edits: edits, badge: JSONValue(badge), report: nil)
     }
 
-    /// The cascade ended: the verdict, with the answer that replaces the candidate shown.
-    func verdict(_ report: CascadeReport, reportJSON: JSONValue, edits: CompletionEdits?) {
-        let badge = ReportFormatter().badge(report)
-        send(state: report.status.rawValue, tier: report.acceptedTier, candidate: nil, edits: edits, badge: badge, report: reportJSON)
+    /// The cascade ended: the verdict, with the answer that replaces the candidate shown (the
+    /// report and its badge as the answer carries them).
+    func verdict(_ report: CascadeReport, reportJSON: JSONValue, badgeJSON: JSONValue, edits: CompletionEdits?) {
+        send(state: report.status.rawValue, tier: report.acceptedTier, candidate: nil, edits: edits, badge: badgeJSON, report: reportJSON)
     }
 
     /// An automatic request's first tier did not pass: nothing to show; the larger tiers
     /// run in the background and their verified answer comes from the cache next time.
     func escalating(_ report: CascadeReport) {
         let badge = Badge(text: "? \(report.acceptedTier ?? "first tier") unverified · asking the larger models in the background", severity: .info)
-        send(state: "escalating", tier: report.acceptedTier, candidate: nil, edits: nil, badge: badge, report: nil)
+        send(state: "escalating", tier: report.acceptedTier, candidate: nil, edits: nil, badge: JSONValue(badge), report: nil)
     }
 
-    private func send(state: String, tier: String?, candidate: Int?, edits: CompletionEdits?, badge: Badge, report: JSONValue?) {
+    private func send(state: String, tier: String?, candidate: Int?, edits: CompletionEdits?, badge: JSONValue, report: JSONValue?) {
         var params: [String: JSONValue] = [
             "id": requestID.json,
             "uri": .string(document.uri),
@@ -56,9 +56,10 @@ struct SuggestionNotifier: Sendable {
             "state": .string(state),
             "tier": tier.map(JSONValue.string) ?? .null,
             "item": edits.map { edits in
-                (try? JSONValue(encoding: InlineSuggestionItem(insertText: edits.inlineText, range: edits.inlineRange))) ?? .null
+                let edit = edits.inlineEdit
+                return (try? JSONValue(encoding: InlineSuggestionItem(insertText: edit.newText, range: edit.range))) ?? .null
             } ?? .null,
-            "badge": JSONValue(badge),
+            "badge": badge,
         ]
         if let candidate { params["candidate"] = .int(candidate) }
         if let report { params["report"] = report }

@@ -48,8 +48,8 @@ import Testing
     @Test func inlineRangeCoversTheReplacedLinesAndTrailingIndentation() {
         // Engine inserts before line 2 (empty body) while the cursor sits after indentation on line 2.
         let edits = CompletionEdits(document: doc, encoding: .utf16, cursor: Position(line: 2, character: 4), startLine: 2, endLine: 2, text: "    return 1\n")
-        #expect(edits.inlineRange == TextRange(start: Position(line: 2, character: 0), end: Position(line: 2, character: 4)))
-        #expect(edits.inlineText == "    return 1")
+        #expect(edits.inlineEdit.range == TextRange(start: Position(line: 2, character: 0), end: Position(line: 2, character: 4)))
+        #expect(edits.inlineEdit.newText == "    return 1")
     }
 
     @Test func listEditAtTheEndOfTheDocstringInsertsAfterTheLine() {
