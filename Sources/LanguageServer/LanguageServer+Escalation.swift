@@ -33,7 +33,7 @@ extension LanguageServer {
                     "report": reportJSON, "background": true,
                 ])
             } catch let cancelled as CancelledCascade {
-                if !cancelled.report.tiers.isEmpty { await ledger.record(cancelled.report) }
+                await ledger.record(cancelled)
             } catch {
                 self.log("background escalation for \(uri) failed: \(error)")
             }

@@ -29,6 +29,12 @@ public actor Ledger {
         return session
     }
 
+    /// What a cancelled cascade spent before it stopped, when it called a model at all: the
+    /// money is spent whether or not anyone still wants the answer.
+    public func record(_ cancelled: CancelledCascade) {
+        if !cancelled.report.tiers.isEmpty { record(cancelled.report) }
+    }
+
     /// Counts one accepted suggestion.
     public func recordAcceptance(reportID: String) {
         append(LedgerEntry(event: .accepted, time: Date().timeIntervalSince1970, id: reportID))
