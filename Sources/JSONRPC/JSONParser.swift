@@ -9,6 +9,9 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// A top-level member checked and skipped rather than built (a message's `params`).
+    private var rawMember: String?
+    private var rawRange: Range<Int>?
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -25,10 +28,28 @@ struct JSONParser {
 
     private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
         var parser = JSONParser(bytes: buffer)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.index == buffer.count else { throw parser.error("unexpected data after the value") }
+        return try parser.parseDocument()
+    }
+
+    /// Parses a message, leaving its top-level `params` as raw bytes for the typed decoder.
+    ///
+    /// The bytes of `params` are checked as strictly as the rest; in the returned value an
+    /// object or array `params` is an empty one of the same kind, so the envelope can be
+    /// classified (a request's `params` must be an object or an array) without building it.
+    static func parseMessage(_ body: [UInt8]) throws -> (envelope: JSONValue, params: RawJSON?) {
+        try body.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            parser.rawMember = "params"
+            let envelope = try parser.parseDocument()
+            return (envelope, parser.rawRange.map { RawJSON(buffer[$0]) })
+        }
+    }
+
+    private mutating func parseDocument() throws -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        guard index == bytes.count else { throw error("unexpected data after the value") }
         return value
     }
 
@@ -91,7 +112,11 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            if depth == 1, key == rawMember {
+                members[key] = try skipMember()
+            } else {
+                members[key] = try parseValue()
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -120,6 +145,89 @@ struct JSONParser {
             throw error("expected ',' or ']' in an array")
         }
     }
+
+    // MARK: Checking without building
+
+    /// Checks the raw member's value and records where it is; an object or an array stands
+    /// in as an empty one, anything else (small) is parsed.
+    private mutating func skipMember() throws -> JSONValue {
+        let start = index
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        let placeholder: JSONValue
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            placeholder = bytes[index] == UInt8(ascii: "{") ? .object([:]) : .array([])
+            try skipValue()
+        default:
+            placeholder = try parseValue()
+        }
+        rawRange = start..<index
+        return placeholder
+    }
+
+    /// Moves past one value, checking it as `parseValue` would, without building it.
+    private mutating func skipValue() throws {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        let open = bytes[index]
+        guard open == UInt8(ascii: "{") || open == UInt8(ascii: "[") else {
+            if open == UInt8(ascii: "\"") { try skipString() } else { _ = try parseValue() }
+            return
+        }
+        let isObject = open == UInt8(ascii: "{")
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == close {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            if isObject {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in quotes") }
+                try skipString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
+                index += 1
+                skipWhitespace()
+            }
+            try skipValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in \(isObject ? "an object" : "an array")") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == close { index += 1; return }
+            throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+        }
+    }
+
+    private mutating func skipString() throws {
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): return
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw error("unexpected end of input in an escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "u"): _ = try parseHex4()
+                default: throw error("unknown escape '\\\(Character(Unicode.Scalar(escape)))'")
+                }
+            default:
+                if byte < 0x20 { index -= 1; throw error("control character in a string; escape it") }
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    // MARK: Building
 
     private mutating func parseString() throws -> String {
         index += 1

@@ -13,10 +13,11 @@ import Glibc
 /// interleave and leave in the order they were sent. Malformed input is answered here
 /// (-32700, -32600) and never reaches `incoming`.
 public final class JSONRPCConnection: Sendable {
-    /// A request or notification from the peer.
+    /// A request or notification from the peer, its params as they arrived (decoded once,
+    /// by the receiver, into the type the method names).
     public enum Incoming: Sendable, Equatable {
-        case request(id: RequestID, method: String, params: JSONValue?)
-        case notification(method: String, params: JSONValue?)
+        case request(id: RequestID, method: String, params: RawJSON?)
+        case notification(method: String, params: RawJSON?)
     }
 
     /// Requests and notifications from the peer; finishes at end of input.
@@ -62,7 +63,9 @@ public final class JSONRPCConnection: Sendable {
         guard !alreadyStarted else { return }
         let thread = Thread { [self] in readLoop() }
         thread.name = "jsonrpc.reader"
-        thread.stackSize = 1 << 20
+        // Parsing recurses once per nesting level, bounded by `JSONParser.maximumDepth`;
+        // an unoptimised build uses about 2.5 KB a level.
+        thread.stackSize = 4 << 20
         thread.start()
     }
 
@@ -166,8 +169,9 @@ public final class JSONRPCConnection: Sendable {
 
     private func handle(body: [UInt8]) {
         let json: JSONValue
+        let rawParams: RawJSON?
         do {
-            json = try JSONValue.parse(body)
+            (json, rawParams) = try JSONParser.parseMessage(body)
         } catch {
             log("parse error: \(error)")
             reply(to: nil, .failure(ResponseError(.parseError, "\(error); each frame must hold one JSON object")))
@@ -177,10 +181,10 @@ public final class JSONRPCConnection: Sendable {
         case .failure(let invalid):
             log("invalid message: \(invalid.error.message)")
             reply(to: invalid.id, .failure(invalid.error))
-        case .success(.request(let id, let method, let params)):
-            continuation.yield(.request(id: id, method: method, params: params))
-        case .success(.notification(let method, let params)):
-            continuation.yield(.notification(method: method, params: params))
+        case .success(.request(let id, let method, _)):
+            continuation.yield(.request(id: id, method: method, params: rawParams))
+        case .success(.notification(let method, _)):
+            continuation.yield(.notification(method: method, params: rawParams))
         case .success(.response(let id, let result)):
             let waiting = state.withLock { $0.awaiting.removeValue(forKey: id) }
             guard let waiting else {

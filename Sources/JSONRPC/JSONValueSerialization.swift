@@ -23,10 +23,10 @@ extension JSONValue {
         }
     }
 
-    /// Any `Encodable` value as JSON (dates and keys as `JSONEncoder` writes them).
+    /// Any `Encodable` value as JSON, built directly (values as `JSONEncoder` writes them,
+    /// without writing bytes and parsing them back).
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONParser.parse(data)
+        self = try JSONValueEncoder.encode(value)
     }
 
     /// Compact UTF-8 JSON with sorted keys; non-finite numbers are written as `null`.

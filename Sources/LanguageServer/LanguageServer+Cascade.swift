@@ -3,22 +3,48 @@ import Foundation
 import JSONRPC
 
 extension LanguageServer {
-    /// What to answer once a cascade finished.
-    enum Answer: Sendable {
-        /// `textDocument/inlineCompletion`; automatic triggers answer an empty list instead of an error.
-        case inline(automatic: Bool)
-        /// `textDocument/completion`.
-        case list
-        /// `codeAction/resolve`: the action with its edit.
-        case codeAction(CodeAction)
-        /// `cascade.generateFromDocstring`: apply the edit, answer `{applied, report}`.
-        case applyEdit
+    /// A cascade ready to run: the document and position it was asked at, the engine's
+    /// request and the engine that will answer it.
+    struct PreparedCascade: Sendable {
+        var document: TextDocument
+        var position: Position
+        var request: CompletionRequest
+        var engine: any CompletionEngine
     }
 
-    /// Validates the request, supersedes older work on the document and starts the cascade.
-    /// - Throws: `ResponseError` (-32602, -32803) answered at once by the caller.
-    func startCascade(id: RequestID, uri: String, position: Position, mode: CompletionRequest.Mode, token: JSONValue?, answer: Answer) throws {
+    func inlineCompletion(_ request: InlineCompletionRequest, id: RequestID) throws -> Reply<InlineCompletionList> {
+        let automatic = request.isAutomatic
+        let cascade = try prepareCascade(
+            uri: request.textDocument.uri, position: request.position, mode: automatic ? .firstTier : .full, supersedes: true)
+        let notifier = suggestionNotifier(id: id, cascade)
+        return answerLater(id, supersedableURI: cascade.document.uri) { server in
+            let finished: FinishedCascade
+            do {
+                finished = try await server.runCascade(cascade, id: id, explicitToken: request.workDoneToken, notifier: notifier)
+            } catch let failure as ResponseError where automatic && failure.code == .requestFailed {
+                // A failure the user did not ask for is logged, not shown.
+                server.log("automatic inline completion failed: \(failure.message)")
+                return InlineCompletionList(items: [])
+            }
+            return server.inlineAnswer(finished, automatic: automatic, notifier: notifier)
+        }
+    }
+
+    func listCompletion(_ request: ListCompletionRequest, id: RequestID) throws -> Reply<CompletionList> {
+        let cascade = try prepareCascade(
+            uri: request.textDocument.uri, position: request.position, mode: request.isInvoked ? .full : .firstTier, supersedes: true)
+        return answerLater(id, supersedableURI: cascade.document.uri) { server in
+            server.listAnswer(try await server.runCascade(cascade, id: id, explicitToken: request.workDoneToken, notifier: nil))
+        }
+    }
+
+    /// Validates the request and supersedes older completions of the document when asked
+    /// (completions supersede completions; an explicit "generate" is neither superseded nor
+    /// superseding).
+    /// - Throws: `ResponseError` (-32602, -32803), answered at once.
+    func prepareCascade(uri: String, position: Position, mode: CompletionRequest.Mode, supersedes: Bool) throws -> PreparedCascade {
         let document = try openDocument(uri)
+        // The engine's request carries the cursor whole; converting it also checks the position.
         let utf16Column: Int
         do {
             utf16Column = try document.utf16Column(of: position, encoding: encoding)
@@ -28,34 +54,23 @@ extension LanguageServer {
         guard let engine else {
             throw ResponseError(.requestFailed, (engineProblem ?? "no completion engine") + "; fix the configuration and send workspace/didChangeConfiguration")
         }
-        // Completions supersede completions; an explicit "generate" is neither superseded nor superseding.
-        let supersedes: Bool
-        switch answer {
-        case .inline, .list: supersedes = true
-        case .codeAction, .applyEdit: supersedes = false
-        }
         if supersedes {
             for (otherID, work) in pending where work.supersedableURI == uri {
                 cancel(otherID, "superseded by a newer completion request for \(uri)")
             }
         }
         let request = CompletionRequest(
-            text: document.text, line: position.line, utf16Column: utf16Column,
-            languageId: document.languageId, uri: uri, mode: mode)
-        pending[id] = PendingWork(task: nil, supersedableURI: supersedes ? uri : nil, progressToken: nil)
-        pending[id]?.task = Task {
-            await self.runCascade(id: id, request: request, engine: engine, document: document, position: position, explicitToken: token, answer: answer)
-        }
+            text: document.text, line: position.line, utf16Column: utf16Column, languageId: document.languageId, uri: uri, mode: mode)
+        return PreparedCascade(document: document, position: position, request: request, engine: engine)
     }
 
-    private func runCascade(
-        id: RequestID, request: CompletionRequest, engine: any CompletionEngine, document: TextDocument,
-        position: Position, explicitToken: JSONValue?, answer: Answer
-    ) async {
-        let connection = self.connection
+    /// Runs the cascade with progress (and suggestions, for a notifier), records what it
+    /// spent, sends `cascade/report` and keeps the report for `cascade.insertTests`.
+    /// - Throws: -32800 when cancelled (or answered meanwhile), -32803 when the cascade failed.
+    func runCascade(_ cascade: PreparedCascade, id: RequestID, explicitToken: JSONValue?, notifier: SuggestionNotifier?) async throws -> FinishedCascade {
         let progress = WorkDoneProgress(connection: connection)
         startProgress(progress, for: id, explicitToken: explicitToken)
-        let notifier = suggestionNotifier(id: id, document: document, position: position, answer: answer)
+        let document = cascade.document
         let onProgress: @Sendable (CascadeProgress) -> Void = { step in
             if case .candidate(let preview) = step, let notifier, !Task.isCancelled {
                 notifier.candidate(preview, imports: self.moduleImportInsertion(preview.imports, in: document))
@@ -65,75 +80,67 @@ extension LanguageServer {
         let result: CompletionResult
         let engineStart = ContinuousClock.now
         do {
-            result = try await engine.complete(request, progress: onProgress)
+            result = try await cascade.engine.complete(cascade.request, progress: onProgress)
         } catch {
             let cancelled = error is CancelledCascade || error is CancellationError || Task.isCancelled
             if let cancelled = error as? CancelledCascade { await ledger.record(cancelled) }
             progress.end(cancelled ? "cancelled" : "failed")
-            complete(id, failureAnswer(error, cancelled: cancelled, answer: answer))
-            return
+            throw cancelled ? ResponseError.cancelled() : ResponseError(.requestFailed, "cascade failed: \(error)")
         }
         // The money is spent whether or not anyone still wants the answer.
         let session = await ledger.record(result.report)
         progress.end(ReportFormatter().detail(result.report))
         let report = result.report
         if let entryPoint = report.entryPoint {
-            lastReports[request.uri ?? "", default: [:]][entryPoint] = report
-            lastEntryPoint[request.uri ?? ""] = entryPoint
+            lastReports[document.uri, default: [:]][entryPoint] = report
+            lastEntryPoint[document.uri] = entryPoint
         }
         // Encoded once, and the same JSON goes everywhere the report and its badge go.
         let finished = FinishedCascade(
-            result: result, document: document, position: position,
+            cascade: cascade, result: result,
             reportJSON: (try? JSONValue(encoding: report)) ?? .null,
             badgeJSON: JSONValue(ReportFormatter().badge(report)),
             // The engine's time to sub-millisecond precision (the report's `latencyMs` is whole
             // ms), so a client or benchmark can tell the server's own overhead from the cascade.
             engineMs: (ContinuousClock.now - engineStart).milliseconds,
             edits: CompletionEdits(
-                document: document, encoding: encoding, cursor: position,
+                document: document, encoding: encoding, cursor: cascade.position,
                 startLine: result.startLine, endLine: result.endLine, text: report.completion,
                 imports: moduleImportInsertion(report.imports, in: document)))
         // What the editor shows: the server's badge, and the session's totals for a status line.
-        connection.notify(LSPMethod.cascadeReport, [
-            "uri": .string(request.uri ?? ""), "position": ["line": .int(position.line), "character": .int(position.character)],
-            "report": finished.reportJSON, "badge": finished.badgeJSON, "session": JSONValue(session),
-        ])
-        guard pending[id] != nil else { return }
-        if Task.isCancelled {
-            complete(id, .failure(.cancelled()))
-            return
+        notifyReport(finished.reportJSON, of: cascade, badge: finished.badgeJSON, session: JSONValue(session))
+        if Task.isCancelled || pending[id] == nil { throw ResponseError.cancelled() }
+        return finished
+    }
+
+    /// `cascade/report`: a finished cascade's report, with its badge and the session's
+    /// totals when it answered a request, or marked `background`.
+    func notifyReport(_ reportJSON: JSONValue, of cascade: PreparedCascade, badge: JSONValue? = nil, session: JSONValue? = nil) {
+        var params: [String: JSONValue] = [
+            "uri": .string(cascade.document.uri),
+            "position": ["line": .int(cascade.position.line), "character": .int(cascade.position.character)],
+            "report": reportJSON,
+        ]
+        if let badge, let session {
+            params["badge"] = badge
+            params["session"] = session
+        } else {
+            params["background"] = true
         }
-        switch answer {
-        case .inline(let automatic):
-            // An automatic request shows only verified code: the rest goes on in the background.
-            if automatic && result.largerTiersRemain {
-                escalateInBackground(request, engine: engine, position: position)
-                notifier?.escalating(report)
-                complete(id, .success(["items": []]))
-                return
-            }
-            notifier?.verdict(report, reportJSON: finished.reportJSON, badgeJSON: finished.badgeJSON, edits: finished.usable ? finished.edits : nil)
-            complete(id, inlineAnswer(finished, automatic: automatic))
-        case .list:
-            complete(id, listAnswer(finished))
-        case .codeAction(let action):
-            complete(id, codeActionAnswer(finished, action: action))
-        case .applyEdit:
-            complete(id, await appliedEditAnswer(finished))
-        }
+        connection.notify(LSPMethod.cascadeReport, .object(params))
     }
 
     /// A cascade that ended, with what every kind of answer is built from.
-    private struct FinishedCascade {
+    struct FinishedCascade {
+        var cascade: PreparedCascade
         var result: CompletionResult
-        var document: TextDocument
-        var position: Position
         var reportJSON: JSONValue
         var badgeJSON: JSONValue
         var engineMs: Double
         var edits: CompletionEdits
 
         var report: CascadeReport { result.report }
+        var document: TextDocument { cascade.document }
         var usable: Bool { report.status != .failed && report.status != .cancelled && !report.completion.isEmpty }
         var accepted: LSPCommand {
             LSPCommand(title: "Cascade: accepted", command: CascadeCommand.accepted, arguments: [["id": .string(report.id)]])
@@ -144,23 +151,20 @@ extension LanguageServer {
         }
     }
 
-    /// When the engine threw: -32800 when cancelled, nothing for an automatic request (a
-    /// failure the user did not ask for is logged, not shown), else the error.
-    private func failureAnswer(_ error: any Error, cancelled: Bool, answer: Answer) -> Result<JSONValue, ResponseError> {
-        if cancelled { return .failure(.cancelled()) }
-        if case .inline(automatic: true) = answer {
-            log("automatic inline completion failed: \(error)")
-            return .success(["items": []])
-        }
-        return .failure(ResponseError(.requestFailed, "cascade failed: \(error)"))
-    }
-
-    private func inlineAnswer(_ finished: FinishedCascade, automatic: Bool) -> Result<JSONValue, ResponseError> {
-        guard finished.usable else {
-            if !automatic { showNoCompletion(finished.report) }
-            return .success(["items": []])
-        }
+    /// An automatic request shows only verified code: when larger tiers remain, they run in
+    /// the background and nothing is shown now.
+    private func inlineAnswer(_ finished: FinishedCascade, automatic: Bool, notifier: SuggestionNotifier?) -> InlineCompletionList {
         let report = finished.report
+        if automatic && finished.result.largerTiersRemain {
+            escalateInBackground(finished.cascade)
+            notifier?.escalating(report)
+            return InlineCompletionList(items: [])
+        }
+        notifier?.verdict(report, reportJSON: finished.reportJSON, badgeJSON: finished.badgeJSON, edits: finished.usable ? finished.edits : nil)
+        guard finished.usable else {
+            if !automatic { showNoCompletion(report) }
+            return InlineCompletionList(items: [])
+        }
         // An inline item has no room for a second edit: accepting it adds the imports.
         let command = finished.edits.importEdit == nil ? finished.accepted : LSPCommand(
             title: finished.accepted.title, command: CascadeCommand.accepted,
@@ -170,49 +174,45 @@ extension LanguageServer {
         let item = InlineCompletionItem(
             insertText: edit.newText, filterText: nil, range: edit.range, command: command,
             data: ["cascade": finished.reportJSON, "engineMs": .double(finished.engineMs), "badge": finished.badgeJSON])
-        return encoded(InlineCompletionList(items: [item]))
+        return InlineCompletionList(items: [item])
     }
 
-    private func listAnswer(_ finished: FinishedCascade) -> Result<JSONValue, ResponseError> {
+    private func listAnswer(_ finished: FinishedCascade) -> CompletionList {
         let report = finished.report
         guard finished.usable else {
             showNoCompletion(report)
-            return .success(["isIncomplete": false, "items": []])
+            return CompletionList(isIncomplete: false, items: [])
         }
         var (main, additional) = finished.edits.listEdits
         if let importEdit = finished.edits.importEdit { additional.insert(importEdit, at: 0) }
-        let typed = typedText(in: finished.document, from: main.range.start, to: finished.position)
+        let typed = typedText(in: finished.document, from: main.range.start, to: finished.cascade.position)
         let label = report.completion.split(separator: "\n").first.map { String($0.drop(while: { $0 == " " || $0 == "\t" }).prefix(60)) } ?? report.id
         let item = CompletionItem(
             label: label, kind: 1, detail: ReportFormatter().detail(report), documentation: .markdown(ReportFormatter().markdown(report)),
             filterText: typed.isEmpty ? nil : typed, sortText: "0", preselect: true, insertTextFormat: 1,
             textEdit: main, additionalTextEdits: additional.isEmpty ? nil : additional, command: finished.accepted,
             data: ["cascade": finished.reportJSON, "badge": finished.badgeJSON])
-        return encoded(CompletionList(isIncomplete: false, items: [item]))
+        return CompletionList(isIncomplete: false, items: [item])
     }
 
-    private func codeActionAnswer(_ finished: FinishedCascade, action: CodeAction) -> Result<JSONValue, ResponseError> {
+    /// `codeAction/resolve`: the action with its edit.
+    func codeActionAnswer(_ finished: FinishedCascade, action: CodeAction) throws -> CodeAction {
         let report = finished.report
         guard finished.usable else {
-            return .failure(ResponseError(.requestFailed, "the cascade found no usable body (\(report.status.rawValue))\(report.reason.map { ": " + $0 } ?? "")"))
+            throw ResponseError(.requestFailed, "the cascade found no usable body (\(report.status.rawValue))\(report.reason.map { ": " + $0 } ?? "")")
         }
         var action = action
         action.edit = finished.workspaceEdit
-        return encoded(action)
+        return action
     }
 
     /// `cascade.generateFromDocstring`: asks the client to apply the edit, answers `{applied, report, badge}`.
-    private func appliedEditAnswer(_ finished: FinishedCascade) async -> Result<JSONValue, ResponseError> {
+    func appliedEditAnswer(_ finished: FinishedCascade) async -> CommandAnswer {
         var applied = false
         if finished.usable {
             applied = await applyEdit(label: "Generate \(finished.report.entryPoint ?? "function") from docstring", finished.workspaceEdit)
         }
-        return .success(["applied": .bool(applied), "report": finished.reportJSON, "badge": finished.badgeJSON])
-    }
-
-    /// `value` as an answer; an encoding failure is the server's own error.
-    func encoded(_ value: some Encodable) -> Result<JSONValue, ResponseError> {
-        Result { try JSONValue(encoding: value) }.mapError { ResponseError(.internalError, "\($0)") }
+        return CommandAnswer(applied: applied, report: finished.reportJSON, badge: finished.badgeJSON)
     }
 
     /// Why an invoked completion has nothing to show, where every client shows it (an empty
@@ -223,9 +223,9 @@ extension LanguageServer {
     }
 
     /// The notifier of an inline completion's progressive suggestions, when the client asked for them.
-    private func suggestionNotifier(id: RequestID, document: TextDocument, position: Position, answer: Answer) -> SuggestionNotifier? {
-        guard case .inline = answer, clientCapabilities["experimental"]?["cascadeSuggestions"]?.boolValue == true else { return nil }
-        return SuggestionNotifier(connection: connection, requestID: id, document: document, encoding: encoding, position: position)
+    private func suggestionNotifier(id: RequestID, _ cascade: PreparedCascade) -> SuggestionNotifier? {
+        guard clientCapabilities["experimental"]?["cascadeSuggestions"]?.boolValue == true else { return nil }
+        return SuggestionNotifier(connection: connection, requestID: id, document: cascade.document, encoding: encoding, position: cascade.position)
     }
 
     /// Begins `progress` with the client's token at once, or with one created by

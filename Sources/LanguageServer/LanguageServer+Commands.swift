@@ -7,7 +7,7 @@ extension LanguageServer {
 
     /// "Generate function from docstring" on a function with a docstring and no body yet,
     /// as the engine's language layer sees it.
-    func codeActions(_ params: CodeActionParams) throws -> JSONValue {
+    func codeActions(_ params: CodeActionRequest) throws -> [CodeAction] {
         let document = try openDocument(params.textDocument.uri)
         guard let language = language(of: document) else { return [] }
         guard params.range.start.line >= 0, params.range.start.line < document.lineCount else {
@@ -16,13 +16,10 @@ extension LanguageServer {
         let context = language.context(in: document.text, line: params.range.start.line, utf16Column: nil)
         guard Self.needsBody(context) else { return [] }
         let arguments = GenerateFromDocstringArguments(uri: document.uri, line: params.range.start.line)
-        let argumentsJSON = try JSONValue(encoding: arguments)
         let resolvable = clientCapabilities["textDocument"]?["codeAction"]?["resolveSupport"]?["properties"]?.arrayValue?.contains("edit") ?? false
-        let action = CodeAction(
-            title: Self.generateTitle, kind: "refactor.rewrite", edit: nil,
-            command: resolvable ? nil : LSPCommand(title: Self.generateTitle, command: CascadeCommand.generateFromDocstring, arguments: [argumentsJSON]),
-            data: argumentsJSON)
-        return [try JSONValue(encoding: action)]
+        let command = resolvable ? nil : LSPCommand(
+            title: Self.generateTitle, command: CascadeCommand.generateFromDocstring, arguments: [try JSONValue(encoding: arguments)])
+        return [CodeAction(title: Self.generateTitle, kind: "refactor.rewrite", edit: nil, command: command, data: arguments)]
     }
 
     /// A function (not a plain context) with a docstring and an empty, `pass` or `...` body.
@@ -31,13 +28,19 @@ extension LanguageServer {
     }
 
     /// `codeAction/resolve`: runs the cascade and answers the action with its edit.
-    func resolveCodeAction(id: RequestID, _ action: CodeAction) throws {
-        guard let data = action.data else {
+    func resolveCodeAction(_ action: CodeAction, id: RequestID) throws -> Reply<CodeAction> {
+        guard let arguments = action.data else {
             throw ResponseError(.invalidParams, "codeAction/resolve: the action has no 'data'; resolve only actions this server returned")
         }
-        let arguments = try decode(data, as: GenerateFromDocstringArguments.self, for: LSPMethod.codeActionResolve)
-        let cursor = try bodyPosition(arguments)
-        try startCascade(id: id, uri: arguments.uri, position: cursor, mode: .full, token: nil, answer: .codeAction(action))
+        let cascade = try generationCascade(arguments)
+        return answerLater(id) { server in
+            try server.codeActionAnswer(try await server.runCascade(cascade, id: id, explicitToken: nil, notifier: nil), action: action)
+        }
+    }
+
+    /// The full cascade for the body of the function at `arguments`.
+    private func generationCascade(_ arguments: GenerateFromDocstringArguments) throws -> PreparedCascade {
+        try prepareCascade(uri: arguments.uri, position: try bodyPosition(arguments), mode: .full, supersedes: false)
     }
 
     /// Where the cascade is asked: the end of the region the engine replaces (the
@@ -63,32 +66,26 @@ extension LanguageServer {
         return Position(line: line, character: document.lineLength(line, encoding: encoding))
     }
 
-    func executeCommand(id: RequestID, _ params: ExecuteCommandParams) throws {
-        let argument = params.arguments?.first ?? .null
-        switch params.command {
-        case CascadeCommand.generateFromDocstring:
-            let arguments = try decode(argument, as: GenerateFromDocstringArguments.self, for: params.command)
-            try startCascade(id: id, uri: arguments.uri, position: try bodyPosition(arguments), mode: .full, token: nil, answer: .applyEdit)
-        case CascadeCommand.insertTests:
-            let arguments = try decode(argument, as: InsertTestsArguments.self, for: params.command)
-            let edit = try testInsertion(arguments)
-            pending[id] = PendingWork()
-            pending[id]?.task = Task {
-                let applied = await self.applyEdit(label: "Insert Cascade tests", edit)
-                self.complete(id, .success(["applied": .bool(applied)]))
+    func executeCommand(_ call: ExecuteCommandRequest.Call, id: RequestID) throws -> Reply<CommandAnswer?> {
+        switch call {
+        case .generateFromDocstring(let arguments):
+            let cascade = try generationCascade(arguments)
+            return answerLater(id) { server in
+                await server.appliedEditAnswer(try await server.runCascade(cascade, id: id, explicitToken: nil, notifier: nil))
             }
-        case CascadeCommand.accepted:
-            let arguments = try decode(argument, as: AcceptedArguments.self, for: params.command)
+        case .insertTests(let arguments):
+            let edit = try testInsertion(arguments)
+            return answerLater(id) { server in
+                CommandAnswer(applied: await server.applyEdit(label: "Insert Cascade tests", edit))
+            }
+        case .accepted(let arguments):
             let ledger = self.ledger
             let importEdit = acceptedImportEdit(arguments)
-            pending[id] = PendingWork()
-            pending[id]?.task = Task {
+            return answerLater(id) { server in
                 await ledger.recordAcceptance(reportID: arguments.id)
-                if let importEdit { _ = await self.applyEdit(label: "Cascade: add imports", importEdit) }
-                self.complete(id, .success(.null))
+                if let importEdit { _ = await server.applyEdit(label: "Cascade: add imports", importEdit) }
+                return nil
             }
-        default:
-            throw ResponseError(.invalidParams, "unknown command '\(params.command)'; known: \(CascadeCommand.all.joined(separator: ", "))")
         }
     }
 

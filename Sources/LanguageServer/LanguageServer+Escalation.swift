@@ -14,24 +14,20 @@ extension LanguageServer {
         var task: Task<Void, Never>
     }
 
-    /// Starts the full cascade for `request`'s function unless it already runs.
-    func escalateInBackground(_ request: CompletionRequest, engine: any CompletionEngine, position: Position) {
-        guard let uri = request.uri, let function = functionIdentity(request) else { return }
+    /// Starts the full cascade for `cascade`'s function unless it already runs.
+    func escalateInBackground(_ cascade: PreparedCascade) {
+        let uri = cascade.document.uri
+        guard let function = functionIdentity(cascade.request) else { return }
         if let running = escalations[uri], running.function == function { return }
         escalations[uri]?.task.cancel()
-        var full = request
-        full.mode = .full
-        let connection = self.connection
+        var full = cascade
+        full.request.mode = .full
         let ledger = self.ledger
         escalations[uri] = BackgroundEscalation(function: function, task: Task {
             do {
-                let result = try await engine.complete(full) { _ in }
+                let result = try await full.engine.complete(full.request) { _ in }
                 await ledger.record(result.report)
-                let reportJSON = (try? JSONValue(encoding: result.report)) ?? .null
-                connection.notify(LSPMethod.cascadeReport, [
-                    "uri": .string(uri), "position": ["line": .int(position.line), "character": .int(position.character)],
-                    "report": reportJSON, "background": true,
-                ])
+                self.notifyReport((try? JSONValue(encoding: result.report)) ?? .null, of: full)
             } catch let cancelled as CancelledCascade {
                 await ledger.record(cancelled)
             } catch {

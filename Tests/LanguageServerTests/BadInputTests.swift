@@ -182,7 +182,7 @@ import Glibc
         let refused = await harness.client.request("textDocument/inlineCompletion", harness.inlineParams())
         #expect(refused.failureCode == .requestFailed)
         #expect(refused.failureMessage.contains("tiers[0].model"))
-        harness.client.notify(LSPMethod.didChangeConfiguration, ["settings": ["cascade": ["tiers": [["name": "a", "endpoint": "local", "model": "m"]]]]])
+        harness.client.notify(DidChangeConfigurationNotification.method, ["settings": ["cascade": ["tiers": [["name": "a", "endpoint": "local", "model": "m"]]]]])
         await expectStillWorking(harness)
         _ = await harness.stop()
     }

@@ -62,13 +62,6 @@ public struct MarkupContent: Sendable, Hashable, Codable {
     public static func markdown(_ value: String) -> MarkupContent { MarkupContent(kind: "markdown", value: value) }
 }
 
-/// `textDocument` + `position`, and the optional progress token, shared by completion requests.
-public struct TextDocumentPositionParams: Sendable, Hashable, Codable {
-    public var textDocument: TextDocumentIdentifier
-    public var position: Position
-    public var workDoneToken: JSONValue?
-}
-
 /// Where positions count in: the client's choice at `initialize`.
 public enum PositionEncoding: String, Sendable {
     case utf16 = "utf-16"

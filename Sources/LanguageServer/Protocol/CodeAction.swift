@@ -1,22 +1,12 @@
 import JSONRPC
 
-public struct CodeActionParams: Sendable, Hashable, Codable {
-    public var textDocument: TextDocumentIdentifier
-    public var range: TextRange
-}
-
 public struct CodeAction: Sendable, Hashable, Codable {
     public var title: String
     public var kind: String?
     public var edit: WorkspaceEdit?
     public var command: LSPCommand?
     /// What `codeAction/resolve` needs: `{uri, line}` in the function.
-    public var data: JSONValue?
-}
-
-public struct ExecuteCommandParams: Sendable, Hashable, Codable {
-    public var command: String
-    public var arguments: [JSONValue]?
+    public var data: GenerateFromDocstringArguments?
 }
 
 /// Argument of `cascade.generateFromDocstring`, and the `data` of its code action.

@@ -1,17 +1,5 @@
 import JSONRPC
 
-public struct InlineCompletionParams: Sendable, Hashable, Codable {
-    public struct Context: Sendable, Hashable, Codable {
-        /// 1 invoked (full cascade), 2 automatic (cached or first tier only).
-        public var triggerKind: Int
-    }
-
-    public var textDocument: TextDocumentIdentifier
-    public var position: Position
-    public var context: Context?
-    public var workDoneToken: JSONValue?
-}
-
 public struct InlineCompletionItem: Sendable, Hashable, Codable {
     public var insertText: String
     public var filterText: String?

@@ -1,29 +1,13 @@
-/// LSPMethod names the server handles or sends, in one place.
+/// The methods the server sends (each incoming request and notification type names its own).
 public enum LSPMethod {
-    public static let initialize = "initialize"
-    public static let initialized = "initialized"
-    public static let shutdown = "shutdown"
+    /// Ends the message loop; handled before dispatch.
     public static let exit = "exit"
-    public static let didOpen = "textDocument/didOpen"
-    public static let didChange = "textDocument/didChange"
-    public static let didClose = "textDocument/didClose"
-    public static let didSave = "textDocument/didSave"
-    public static let didChangeConfiguration = "workspace/didChangeConfiguration"
-    public static let inlineCompletion = "textDocument/inlineCompletion"
-    public static let completion = "textDocument/completion"
-    public static let codeAction = "textDocument/codeAction"
-    public static let codeActionResolve = "codeAction/resolve"
-    public static let executeCommand = "workspace/executeCommand"
-    public static let cancelRequest = "$/cancelRequest"
-    public static let setTrace = "$/setTrace"
     public static let progress = "$/progress"
     public static let workDoneProgressCreate = "window/workDoneProgress/create"
-    public static let workDoneProgressCancel = "window/workDoneProgress/cancel"
     public static let showMessage = "window/showMessage"
     public static let logMessage = "window/logMessage"
     public static let applyEdit = "workspace/applyEdit"
     public static let cascadeReport = "cascade/report"
-    public static let cascadeLedger = "cascade/ledger"
     public static let cascadeSuggestion = "cascade/suggestion"
 }
 
