@@ -19,6 +19,15 @@ public protocol MessageParams: Decodable, Sendable {
     static func decode(_ params: RawJSON?) throws -> Self
 }
 
+/// A request or notification whose params are ignored, whatever they are.
+public protocol ParamsIgnored: MessageParams {
+    init()
+}
+
+extension ParamsIgnored {
+    public init(from decoder: any Decoder) throws { self.init() }
+}
+
 extension MessageParams {
     public static func decode(_ params: RawJSON?) throws -> Self {
         try invalidParams {

@@ -3,21 +3,12 @@ import JSONRPC
 // Every notification the server acts on: its method and its params (the type itself).
 // `exit` has no params and ends the message loop before dispatch.
 
-/// A notification whose params are ignored, whatever they are.
-public protocol IgnoredParamsNotification: NotificationType {
-    init()
-}
-
-extension IgnoredParamsNotification {
-    public init(from decoder: any Decoder) throws { self.init() }
-}
-
-public struct InitializedNotification: IgnoredParamsNotification {
+public struct InitializedNotification: NotificationType, ParamsIgnored {
     public static let method = "initialized"
     public init() {}
 }
 
-public struct SetTraceNotification: IgnoredParamsNotification {
+public struct SetTraceNotification: NotificationType, ParamsIgnored {
     public static let method = "$/setTrace"
     public init() {}
 }

@@ -23,11 +23,10 @@ public struct InitializeRequest: RequestType {
     }
 }
 
-public struct ShutdownRequest: RequestType {
+public struct ShutdownRequest: RequestType, ParamsIgnored {
     public static let method = "shutdown"
     public typealias Response = NullResponse
-
-    public init(from decoder: any Decoder) throws {}
+    public init() {}
 }
 
 /// `textDocument/inlineCompletion`: the cascade's answer as one inline item.
@@ -122,11 +121,10 @@ public struct ExecuteCommandRequest: RequestType {
 }
 
 /// `cascade/ledger`: what the session and all sessions spent and saved.
-public struct LedgerRequest: RequestType {
+public struct LedgerRequest: RequestType, ParamsIgnored {
     public static let method = "cascade/ledger"
     public typealias Response = LedgerTotals
-
-    public init(from decoder: any Decoder) throws {}
+    public init() {}
 }
 
 // MARK: Answers
