@@ -26,6 +26,9 @@ public protocol ParamsIgnored: MessageParams {
 
 extension ParamsIgnored {
     public init(from decoder: any Decoder) throws { self.init() }
+
+    /// Nothing to read: the bytes are not even handed to a decoder.
+    public static func decode(_ params: RawJSON?) throws -> Self { Self() }
 }
 
 extension MessageParams {
