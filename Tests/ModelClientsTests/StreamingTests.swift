@@ -162,11 +162,11 @@ struct StreamingTests {
 
     /// The control for the test above: without streaming, the fake runs A's generation to its
     /// end although A's client has gone (as llama-cpp-python does), and B, sent meanwhile,
-    /// waits for all of it. A takes 5 s so that B is sent while it runs even when this test's
-    /// task is starved for seconds (seen on a loaded machine).
+    /// waits for all of it. A takes 10 s so that B is sent early in it even when this test's
+    /// task is starved for seconds (5 s seen on a loaded 2-core machine).
     @Test func withoutStreamingASupersededRequestHoldsTheOneAtATimeModelForItsWholeAnswer() async throws {
         let tokenInterval = 0.05
-        let tokensOfA = 100
+        let tokensOfA = 200
         let generationOfA = Duration.milliseconds(Int64(Double(tokensOfA) * tokenInterval * 1000))
         let server = try FakeModelServer.openAI(FakeOpenAIBehaviour(
             honoursN: false, includesUsage: false, secondsPerToken: tokenInterval, servesOneAtATime: true

@@ -57,8 +57,9 @@ struct CaptureLoopGuardTests {
         let (result, cpu) = try await runWithDeadWakePipe(
             "setsid sh -c 'echo up > \(fifo); exec sleep 20' & read up < \(fifo); echo done", marker: marker)
         #expect(result.standardOutputText == "done\n")
-        // The holder lives 20 s; ending well before that is the drain grace at work.
-        #expect(ContinuousClock.now - started < .seconds(8))
+        // The holder lives 20 s; ending well before that is the drain grace at work (loose:
+        // a loaded 2-core machine has delayed this test's task by seconds).
+        #expect(ContinuousClock.now - started < .seconds(15))
         #expect(cpu < .milliseconds(100), "the loop burned \(cpu) of CPU")
         let escaped = ProcessProbes.processes(carrying: marker)
         #expect(!escaped.isEmpty, "the holder should have escaped the group (test premise)")

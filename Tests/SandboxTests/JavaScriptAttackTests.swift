@@ -162,7 +162,7 @@ struct EscapedNodeRunner: LanguageRunner {
     }
 
     static func attempt(_ attack: String, mode: SandboxMode = .auto) async throws -> TestOutcome {
-        let executor = SandboxExecutor(runners: [EscapedNodeRunner(attack: attack)])
+        let executor = SlottedExecutor(base: SandboxExecutor(runners: [EscapedNodeRunner(attack: attack)]), slots: .javaScript)
         let matrix = try await executor.run(TestJob(
             language: "javascript-escaped", solutions: [""], tests: ["attack"], limits: SandboxFixtures.limits(mode)))
         return matrix.outcomes[0][0]

@@ -36,7 +36,7 @@ struct JavaScriptCascadeTests {
         let models = FakeModels(["small": FakeModel(solution: wrong, tests: Self.tests), "medium": FakeModel(solution: right, tests: Self.tests)])
         let engine = CascadeEngine(
             config: CascadeConfig(tiers: [Self.small, Self.medium], execution: SandboxFixtures.limits()),
-            models: models, executor: SandboxExecutor())
+            models: models, executor: JavaScriptFixtures.executor)
         let result = try await engine.complete(
             CompletionRequest(text: Self.document, line: 7, utf16Column: 2, languageId: "javascript", uri: "file:///w/add.js"),
             progress: { _ in })
@@ -61,7 +61,7 @@ struct JavaScriptCascadeTests {
         let request = CompletionRequest(text: text, line: 2, utf16Column: 0, languageId: "javascript")
         for (models, verdict) in [(good, "syntax check passed"), (broken, "syntax check failed")] {
             let engine = CascadeEngine(config: CascadeConfig(tiers: [Self.small], execution: SandboxFixtures.limits()),
-                                       models: models, executor: SandboxExecutor())
+                                       models: models, executor: JavaScriptFixtures.executor)
             let report = try await engine.complete(request, progress: { _ in }).report
             #expect(report.status == .unverified)
             #expect(report.reason?.contains(verdict) == true, "\(report.reason ?? "no reason")")
