@@ -156,7 +156,7 @@ extension LanguageServer {
     private func inlineAnswer(_ finished: FinishedCascade, automatic: Bool, notifier: SuggestionNotifier?) -> InlineCompletionList {
         let report = finished.report
         if automatic && finished.result.largerTiersRemain {
-            escalateInBackground(finished.cascade)
+            escalateInBackground(finished.cascade, function: finished.result.function)
             notifier?.escalating(report)
             return InlineCompletionList(items: [])
         }

@@ -14,10 +14,10 @@ extension LanguageServer {
         var task: Task<Void, Never>
     }
 
-    /// Starts the full cascade for `cascade`'s function unless it already runs.
-    func escalateInBackground(_ cascade: PreparedCascade) {
+    /// Starts the full cascade for `function` (the one `cascade` completed) unless it already runs.
+    func escalateInBackground(_ cascade: PreparedCascade, function: CompletionCacheKey?) {
         let uri = cascade.document.uri
-        guard let function = functionIdentity(cascade.request) else { return }
+        guard let function else { return }
         if let running = escalations[uri], running.function == function { return }
         escalations[uri]?.task.cancel()
         var full = cascade
@@ -43,12 +43,5 @@ extension LanguageServer {
 
     private func escalationEnded(uri: String, function: CompletionCacheKey) {
         if escalations[uri]?.function == function { escalations[uri] = nil }
-    }
-
-    /// The function at the request's position as the cache tells functions apart.
-    private func functionIdentity(_ request: CompletionRequest) -> CompletionCacheKey? {
-        guard let language = languages.language(languageId: request.languageId, uri: request.uri) else { return nil }
-        let context = language.context(in: request.text, line: request.line, utf16Column: request.utf16Column)
-        return context.isTestable ? CompletionCacheKey(context: context, configFingerprint: "") : nil
     }
 }

@@ -83,7 +83,8 @@ public struct CascadeEngine: CompletionEngine {
         let verified = report.status == .passed || report.status == .cached
         return CompletionResult(
             report: report, startLine: context.startLine, endLine: context.endLine,
-            largerTiersRemain: context.isTestable && request.mode == .firstTier && config.tiers.count > 1 && !verified)
+            largerTiersRemain: context.isTestable && request.mode == .firstTier && config.tiers.count > 1 && !verified,
+            function: context.isTestable ? CompletionCacheKey(context: context, configFingerprint: "") : nil)
     }
 
     // MARK: - The cascade
