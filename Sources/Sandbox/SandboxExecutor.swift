@@ -102,10 +102,11 @@ public struct SandboxExecutor: TestExecutor {
             limits: ResourceLimits(limits, addressSpaceBytes: plan.runner.addressSpaceBytes(memoryMB: limits.memoryMB)),
             marker: marker, prefix: cap?.commandPrefix ?? [])
         let input = RunnerInput(solution: solution, tests: job.tests, testTimeout: limits.testTimeoutSeconds, nonce: nonce)
-        // The whole run may take every test at its limit plus the load and start-up (5 s: the
-        // interpreter, the isolation and the runner's judge can take seconds on a busy 2-core
-        // machine); never more than runTimeout.
-        let budget = min(limits.runTimeoutSeconds, 5 + limits.testTimeoutSeconds * Double(job.tests.count + 1))
+        // The whole run may take every test at its limit plus the load and start-up (20 s: the
+        // interpreter, the isolation and the runner's judge took over 5 s on a 2-core machine
+        // whose other core ran a model; each test's own limit is timed by the runner, so a slow
+        // start costs no test its time); never more than runTimeout.
+        let budget = min(limits.runTimeoutSeconds, 20 + limits.testTimeoutSeconds * Double(job.tests.count + 1))
         if ProcessInfo.processInfo.environment["CASCADE_SANDBOX_TRACE"] != nil {
             FileHandle.standardError.write(Data("cascade: sandbox: \(([command.executable] + command.arguments.map { $0.count > 200 ? "<runner>" : $0 }).joined(separator: " "))\n".utf8))
         }

@@ -95,7 +95,7 @@ struct RunTests {
         #expect(result.termination == .signaled(SIGTERM))
         // Far below the child's 30 s: the deadline ended it. (A loose bound: the whole suite
         // runs in parallel on 2 cores; latency itself is measured by `cascade-bench`.)
-        #expect(clock.now - start < .seconds(10))
+        #expect(clock.now - start < .seconds(20))
     }
 
     @Test("a child ignoring SIGTERM gets SIGKILL after the grace period")

@@ -38,8 +38,9 @@ struct JavaScriptAttackTests {
         let start = clock.now
         let matrix = try await JavaScriptFixtures.run([Self.ok], tests, SandboxFixtures.limits(test: 0.3))
         #expect(matrix.outcomes == [[.timeout, .timeout, .timeout, .timeout, .pass]])
-        // Loose (2 shared cores); the last test passing already shows no loop hung the run.
-        #expect(clock.now - start < .seconds(30))
+        // Loose (2 shared cores, and the run may wait for a slot); the last test passing
+        // already shows no loop hung the run.
+        #expect(clock.now - start < .seconds(45))
     }
 
     @Test("a memory bomb dies at the heap limit and does not take other solutions with it")

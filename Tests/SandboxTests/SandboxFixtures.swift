@@ -14,7 +14,9 @@ enum SandboxFixtures {
 
     static let executor = SandboxExecutor()
 
-    static func limits(_ mode: SandboxMode = .auto, test: Double = 1, run: Double = 5, memoryMB: Int = 256) -> ExecutionConfig {
+    /// `run` is generous: a start-up slowed by the rest of the suite (and a real model in CI)
+    /// must not end a run whose tests are within their own limits.
+    static func limits(_ mode: SandboxMode = .auto, test: Double = 1, run: Double = 30, memoryMB: Int = 256) -> ExecutionConfig {
         ExecutionConfig(testTimeoutSeconds: test, runTimeoutSeconds: run, memoryMB: memoryMB, parallelism: 2, sandbox: mode)
     }
 
