@@ -20,9 +20,9 @@ struct JavaScriptAttackTests {
         let matrix = try await JavaScriptFixtures.run(["function f() { while (true) {} }"], ["f();", "assert.ok(true);"],
                                                       SandboxFixtures.limits(test: 0.5))
         #expect(matrix.outcomes == [[.timeout, .pass]])
-        // Loose: the whole suite shares 2 cores (10 s was seen in CI, the probe of the first job
+        // Loose: the whole suite shares 2 cores and the run may wait for a slot (30 s was seen, the probe of the first job
         // included); the outcomes above already show the per-test timer won.
-        #expect(clock.now - start < .seconds(30))
+        #expect(clock.now - start < .seconds(45))
     }
 
     @Test("while(true) in a promise, a then-callback or a timer is a timeout, not a hang")
