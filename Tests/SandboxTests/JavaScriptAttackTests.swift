@@ -163,7 +163,7 @@ struct EscapedNodeRunner: LanguageRunner {
     }
 
     static func attempt(_ attack: String, mode: SandboxMode = .auto) async throws -> TestOutcome {
-        let executor = SlottedExecutor(base: SandboxExecutor(runners: [EscapedNodeRunner(attack: attack)]), slots: .javaScript)
+        let executor = SlottedExecutor(base: SandboxExecutor(runners: [EscapedNodeRunner(attack: attack)]))
         let matrix = try await executor.run(TestJob(
             language: "javascript-escaped", solutions: [""], tests: ["attack"], limits: SandboxFixtures.limits(mode)))
         return matrix.outcomes[0][0]

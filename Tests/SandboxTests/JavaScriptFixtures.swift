@@ -25,7 +25,7 @@ enum JavaScriptFixtures {
     static var nodeWorks: Bool { layers.interpreter != nil && layers.resourceLimits.isAvailable }
     static var bubblewrapWorks: Bool { nodeWorks && layers.bubblewrap.isAvailable }
 
-    static let executor = SlottedExecutor(base: SandboxExecutor(), slots: .javaScript)
+    static let executor = SlottedExecutor(base: SandboxExecutor())
 
     static func run(_ solutions: [String], _ tests: [String], _ limits: ExecutionConfig = SandboxFixtures.limits()) async throws -> PassMatrix {
         try await executor.run(TestJob(language: "javascript", solutions: solutions, tests: tests, limits: limits))
@@ -44,44 +44,12 @@ private final class JavaScriptLayersBox: @unchecked Sendable {
 /// busy 2-core machine, their runs spend the whole start-up allowance queued for the CPU
 /// and end as timeouts. Two at a time, each run gets the CPU it is allowed.
 struct SlottedExecutor: TestExecutor {
+    /// Shared by every JavaScript sandbox test.
+    static let javaScriptSlots = CallGate(limit: 2)
+
     let base: any TestExecutor
-    let slots: RunSlots
 
     func run(_ job: TestJob) async throws -> PassMatrix {
-        await slots.acquire()
-        do {
-            let matrix = try await base.run(job)
-            await slots.release()
-            return matrix
-        } catch {
-            await slots.release()
-            throw error
-        }
-    }
-}
-
-actor RunSlots {
-    /// Shared by every JavaScript sandbox test.
-    static let javaScript = RunSlots(2)
-
-    private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(_ count: Int) { free = count }
-
-    func acquire() async {
-        if free > 0 {
-            free -= 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty {
-            free += 1
-        } else {
-            waiting.removeFirst().resume()
-        }
+        try await Self.javaScriptSlots.withSlot { try await base.run(job) }
     }
 }

@@ -1,16 +1,16 @@
 /// An async counting semaphore: at most `limit` holders at once, waiters served in order.
-actor CallGate {
+public actor CallGate {
     private let limit: Int
     private var holders = 0
     private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     private var nextID = 0
 
-    init(limit: Int) {
+    public init(limit: Int) {
         self.limit = max(1, limit)
     }
 
     /// Waits for a slot; throws `CancellationError` (without taking one) if cancelled while waiting.
-    func acquire() async throws {
+    public func acquire() async throws {
         if holders < limit {
             holders += 1
             return
@@ -27,7 +27,7 @@ actor CallGate {
     }
 
     /// Hands the slot to the next waiter, or frees it.
-    func release() {
+    public func release() {
         if waiters.isEmpty {
             holders -= 1
         } else {
@@ -36,7 +36,7 @@ actor CallGate {
     }
 
     /// Runs `body` holding a slot, and gives the slot back however `body` ends.
-    nonisolated func withSlot<Value>(_ body: () async throws -> Value) async throws -> Value {
+    public nonisolated func withSlot<Value>(_ body: () async throws -> Value) async throws -> Value {
         try await acquire()
         do {
             let value = try await body()
