@@ -116,7 +116,7 @@ private func child(_ value: some Encodable, codingPath: [any CodingKey]) throws 
 
 /// A whole double as `.int`, as it reads back once written (`2.0` is written `2`).
 private func number(_ value: Double) -> JSONValue {
-    value.rounded() == value && abs(value) < 9.0e15 ? .int(Int(value)) : .double(value)
+    JSONValue.double(value).intValue.map(JSONValue.int) ?? .double(value)
 }
 
 private func number(_ value: some BinaryInteger) -> JSONValue {

@@ -16,11 +16,7 @@ extension JSONValue {
     /// The value as an instance of `T`, the way `JSONDecoder` would read it.
     /// - Throws: `JSONConversionError` naming the member that had the wrong type or was missing.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(serialized()))
-        } catch let error as DecodingError {
-            throw JSONConversionError(error.shortDescription)
-        }
+        try RawJSON(serialized()).decode(T.self)
     }
 
     /// Any `Encodable` value as JSON, built directly (values as `JSONEncoder` writes them,

@@ -23,7 +23,8 @@ public struct RawJSON: Sendable, Hashable {
         }
     }
 
-    /// The bytes as a `JSONValue`, for logs and tests.
+    /// The bytes as a `JSONValue`, by our own parser: for free-form params (a configuration,
+    /// whose numbers must stay as written even where `JSONDecoder` refuses them), logs and tests.
     public func parsed() throws -> JSONValue {
         try JSONValue.parse(bytes)
     }
