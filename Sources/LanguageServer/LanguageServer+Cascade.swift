@@ -118,7 +118,7 @@ extension LanguageServer {
     func notifyReport(_ reportJSON: JSONValue, of cascade: PreparedCascade, badge: JSONValue? = nil, session: JSONValue? = nil) {
         var params: [String: JSONValue] = [
             "uri": .string(cascade.document.uri),
-            "position": ["line": .int(cascade.position.line), "character": .int(cascade.position.character)],
+            "position": JSONValue(cascade.position),
             "report": reportJSON,
         ]
         if let badge, let session {

@@ -52,7 +52,7 @@ struct SuggestionNotifier: Sendable {
         var params: [String: JSONValue] = [
             "id": requestID.json,
             "uri": .string(document.uri),
-            "position": ["line": .int(position.line), "character": .int(position.character)],
+            "position": JSONValue(position),
             "state": .string(state),
             "tier": tier.map(JSONValue.string) ?? .null,
             "item": edits.map { edits in

@@ -4,6 +4,10 @@ import JSONRPC
 /// What goes with every completion, built as JSON directly: these are sent once per
 /// cascade, and going through `JSONEncoder` and back would double the server's own time.
 extension JSONValue {
+    init(_ position: Position) {
+        self = ["line": .int(position.line), "character": .int(position.character)]
+    }
+
     init(_ badge: Badge) {
         self = ["text": .string(badge.text), "severity": .string(badge.severity.rawValue)]
     }
