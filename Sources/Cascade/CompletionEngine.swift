@@ -51,7 +51,7 @@ public struct CompletionResult: Sendable, Equatable {
     /// True when first-tier mode ended unverified before larger tiers that might pass:
     /// what the full cascade would go on to ask.
     public var largerTiersRemain: Bool
-    /// The function completed, as the cache tells functions apart (whatever the
+    /// The function completed, as the cache tells functions apart (its key under this
     /// configuration); nil for plain code. A caller that runs the full cascade later (in the
     /// background) knows by it which function that is, without looking for it again.
     public var function: CompletionCacheKey?

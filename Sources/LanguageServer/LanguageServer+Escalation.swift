@@ -9,7 +9,7 @@ import JSONRPC
 extension LanguageServer {
     /// A full cascade running in the background for one document.
     struct BackgroundEscalation {
-        /// The function it completes (its cache identity, whatever the configuration).
+        /// The function it completes (its cache identity).
         var function: CompletionCacheKey
         var task: Task<Void, Never>
     }

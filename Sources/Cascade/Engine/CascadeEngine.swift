@@ -55,10 +55,11 @@ public struct CascadeEngine: CompletionEngine {
         let meter = SpendMeter()
         let models = MeteredModelProvider(base: self.models, meter: meter)
 
+        // The function as the cache knows it: its cache key, and the result's `function`.
+        let key = context.isTestable ? CompletionCacheKey(context: context, configFingerprint: configFingerprint) : nil
         let report: CascadeReport
         do {
-            if context.isTestable {
-                let key = CompletionCacheKey(context: context, configFingerprint: configFingerprint)
+            if let key {
                 if let cache, let hit = await cache.lookup(key) {
                     report = cachedReport(hit, id: id, latencyMs: milliseconds(since: start, clock))
                 } else {
@@ -84,7 +85,7 @@ public struct CascadeEngine: CompletionEngine {
         return CompletionResult(
             report: report, startLine: context.startLine, endLine: context.endLine,
             largerTiersRemain: context.isTestable && request.mode == .firstTier && config.tiers.count > 1 && !verified,
-            function: context.isTestable ? CompletionCacheKey(context: context, configFingerprint: "") : nil)
+            function: key)
     }
 
     // MARK: - The cascade
